@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "base/id.h"
+#include "base/status.h"
+#include "base/time.h"
+
+namespace cloison {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status::InvalidArgument("x: got odd, want even");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  ASSIGN_OR_RETURN(int h, Half(x));
+  return Half(h);
+}
+
+TEST(StatusTest, ResultCarriesValueOrStatus) {
+  EXPECT_EQ(*Quarter(8), 2);
+  auto r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(r.status().ToString(), "INVALID_ARGUMENT: x: got odd, want even");
+}
+
+TEST(TimeTest, RoundTripsRfc3339) {
+  auto t = ParseTime("2025-07-31T12:34:56Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatTime(*t), "2025-07-31T12:34:56Z");
+  auto frac = ParseTime("2025-07-31T12:34:56.5Z");
+  ASSERT_TRUE(frac.ok());
+  EXPECT_EQ(FormatTime(*frac), "2025-07-31T12:34:56.500000Z");
+  auto off = ParseTime("2025-07-31T14:34:56+02:00");
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(*off, *t);
+}
+
+TEST(TimeTest, RejectsMalformedNamingTheField) {
+  for (const char* bad : {"", "2025-07-31", "2025-02-30T00:00:00Z", "2025-07-31T24:00:00Z",
+                          "2025-07-31T12:00:00", "2025-07-31T12:00:00Zjunk", "1969-12-31T00:00:00Z",
+                          "2025-07-31T12:00:00.Z", "2025-07-31T12:00:00+2:00"}) {
+    auto t = ParseTime(bad, "collected_at");
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_NE(t.status().message().find("collected_at"), std::string::npos) << bad;
+  }
+}
+
+TEST(TimeTest, AddMonthsClampsToMonthEnd) {
+  auto t = *ParseTime("2025-01-31T10:00:00Z");
+  EXPECT_EQ(FormatTime(AddMonths(t, 1)), "2025-02-28T10:00:00Z");
+  EXPECT_EQ(FormatTime(AddMonths(t, 4)), "2025-05-31T10:00:00Z");
+  EXPECT_EQ(FormatTime(AddMonths(*ParseTime("2024-10-31T00:00:00Z"), 4)), "2025-02-28T00:00:00Z");
+}
+
+TEST(ClockTest, FakeClockAdvances) {
+  FakeClock clock(*ParseTime("2025-01-01T00:00:00Z"));
+  clock.Advance(std::chrono::hours(25));
+  EXPECT_EQ(FormatTime(clock.Now()), "2025-01-02T01:00:00Z");
+  EXPECT_TRUE(clock.IsManual());
+  EXPECT_FALSE(SystemClock().IsManual());
+}
+
+TEST(IdTest, GeneratorsMakeWellFormedIds) {
+  SequentialIdGenerator seq;
+  EXPECT_EQ(seq.Next("req"), "req_0000000000000001");
+  EXPECT_EQ(seq.Next("auth"), "auth_0000000000000002");
+  RandomIdGenerator rnd;
+  auto a = rnd.Next("item"), b = rnd.Next("item");
+  EXPECT_TRUE(IsWellFormedId(a));
+  EXPECT_NE(a, b);
+  EXPECT_FALSE(IsWellFormedId("req_123"));
+  EXPECT_FALSE(IsWellFormedId("_0000000000000001"));
+  EXPECT_FALSE(IsWellFormedId("Req_0000000000000001"));
+}
+
+}  // namespace
+}  // namespace cloison
