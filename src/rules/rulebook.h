@@ -152,6 +152,8 @@ struct OpinionRules {
 };
 
 struct AuthorisationRules {
+  Period max_default;            // 4 months unless a technique sets another (L. 821-4)
+  Cite max_default_cite;
   Cite request_content_cite;     // L. 821-2
   Cite renewal_reasons_cite;     // L. 821-2: renewal explains why
   Cite override_cite;            // L. 821-4: reasons to override an unfavourable opinion
@@ -202,8 +204,14 @@ struct Rulebook {
   Period encrypted_ceiling;
   Cite encrypted_cite;
 
+  // An id may appear several times with disjoint validity (the law changed):
+  // the two-argument lookups return the version in force at `at` (nullptr if
+  // none); the one-argument lookups return the latest version.
+  const Technique* FindTechnique(std::string_view id, Time at) const;
   const Technique* FindTechnique(std::string_view id) const;
+  const Purpose* FindPurpose(std::string_view id, Time at) const;
   const Purpose* FindPurpose(std::string_view id) const;
+  const Service* FindService(std::string_view id, Time at) const;
   const Service* FindService(std::string_view id) const;
   const Minister* FindMinister(std::string_view id) const;
 };

@@ -1,0 +1,113 @@
+// The storage contract (Trillian's storage/log_storage.go in spirit). The
+// store knows records and events, not the law: domain modules own the body
+// encoding, the store owns durability, atomicity and indexes.
+//
+// Outcomes, spelled out:
+// - A ReadTx sees one consistent snapshot for its whole life.
+// - A WriteTx is serialisable with every other WriteTx. Its changes become
+//   visible to others only on a successful Commit(); a WriteTx destroyed
+//   without Commit() rolls back, as does a Commit() that fails.
+// - A WriteTx that changed any record must have appended at least one event:
+//   Commit() refuses (FailedPrecondition) and rolls back otherwise, so a state
+//   change and its ledger entry commit together or not at all (invariant 5).
+// - Events are numbered 0, 1, 2, ... with no gap, in commit order; an event is
+//   never changed or removed.
+// - Put() of a record replaces the record with the same (kind, id).
+//
+// Thread-safety: a Store is thread-safe; a transaction is used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace cloison::store {
+
+// One domain object. The indexed columns are what lists and quotas filter on;
+// `body` is the domain module's encoding of the whole object.
+struct Record {
+  std::string kind;       // "request", "authorisation", "quota", "principal", ...
+  std::string id;
+  std::string state;      // domain state name, "" if none
+  std::string technique;  // "" if none
+  std::string minister;   // "" if none
+  std::string service;    // "" if none
+  int64_t starts_at = 0;  // microseconds since the epoch, 0 if none
+  int64_t ends_at = 0;    // microseconds since the epoch, 0 if none
+  std::string body;
+  bool operator==(const Record&) const = default;
+};
+
+// Filters combine with AND; an empty or unset field does not filter.
+struct Filter {
+  std::string kind;                 // required
+  std::vector<std::string> states;  // state IN (...)
+  std::string technique;
+  std::string minister;
+  std::string service;
+  std::optional<int64_t> ends_after;  // ends_at > value
+  std::string after_id;             // pagination: ids strictly greater, ascending
+  int limit = 0;                    // 0 = no limit
+};
+
+// One entry of the future ledger: a state change, in its canonical encoding
+// (doc/formats/event.md). `index` is assigned by Append.
+struct Event {
+  int64_t index = -1;
+  std::string type;     // "request.submitted", "opinion.given", ...
+  std::string body;     // canonical bytes, hashed by the ledger
+  bool operator==(const Event&) const = default;
+};
+
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+  // NotFound if there is no such record.
+  virtual Result<Record> Get(const std::string& kind, const std::string& id) = 0;
+  // Ordered by id ascending.
+  virtual Result<std::vector<Record>> List(const Filter& filter) = 0;
+  virtual Result<int64_t> Count(const Filter& filter) = 0;
+  // Events [from, from + limit), in index order.
+  virtual Result<std::vector<Event>> Events(int64_t from, int64_t limit) = 0;
+  virtual Result<int64_t> EventCount() = 0;
+  // Instance metadata (rulebook path, origin, schema version...). NotFound if unset.
+  virtual Result<std::string> GetMeta(const std::string& key) = 0;
+};
+
+class WriteTx : public ReadTx {
+ public:
+  virtual Status Put(const Record& record) = 0;
+  // Returns the event's index. The body must be non-empty.
+  virtual Result<int64_t> Append(const Event& event) = 0;
+  virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
+  // See the contract above. A transaction is finished after Commit, whatever
+  // its outcome; any further call returns FailedPrecondition.
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<ReadTx>> BeginRead() = 0;
+  virtual Result<std::unique_ptr<WriteTx>> BeginWrite() = 0;
+  // The backend's name: "sqlite" or "postgres".
+  virtual std::string Backend() const = 0;
+};
+
+struct SqliteOptions {
+  // "full": fsync on every commit (durable); "normal": WAL's default (durable
+  // across process crashes, may lose the last commits on power loss).
+  bool synchronous_full = true;
+};
+
+// Opens (creating if needed) the SQLite store at `path` in WAL mode and brings
+// its schema to the latest version with the migrations in
+// src/store/sqlite/migrations (compiled in). ":memory:" is not supported:
+// WAL needs a file.
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options = {});
+
+}  // namespace cloison::store
