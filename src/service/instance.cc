@@ -1,0 +1,119 @@
+#include "service/instance.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "base/id.h"
+#include "rules/check.h"
+#include "rules/parser.h"
+
+namespace cloison::service {
+namespace fs = std::filesystem;
+namespace {
+
+Status WriteFile(const fs::path& p, const std::string& text) {
+  fs::path tmp = p;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IoError("cannot write " + tmp.string());
+    out << text;
+    out.flush();
+    if (!out) return Status::IoError("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, p, ec);
+  if (ec) return Status::IoError("cannot rename " + tmp.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status CheckClean(const rules::Rulebook& book, const std::string& name) {
+  auto problems = rules::CheckRulebook(book);
+  if (problems.empty()) return Status::Ok();
+  std::string msg = name + ": the rulebook contradicts itself:";
+  for (const auto& p : problems)
+    msg += "\n  " + name + ":" + std::to_string(p.line) + ": " + p.key + ": " + p.message;
+  return Status::InvalidArgument(msg);
+}
+
+Status InitInto(const fs::path& root, const std::string& rulebook_text) {
+  ASSIGN_OR_RETURN(rules::Rulebook book, rules::ParseRulebook(rulebook_text, "rulebook.toml"));
+  RETURN_IF_ERROR(CheckClean(book, "rulebook.toml"));
+  RETURN_IF_ERROR(WriteFile(root / "rulebook.toml", rulebook_text));
+  std::string origin = "cloison.local/" + RandomIdGenerator().Next("instance");
+  std::ostringstream cfg;
+  cfg << "# Cloison instance configuration (doc/architecture.md)\n"
+      << "[instance]\n"
+      << "origin = \"" << origin << "\"\n"
+      << "rulebook = \"rulebook.toml\"\n\n"
+      << "[store]\n"
+      << "backend = \"sqlite\"\n"
+      << "path = \"cloison.db\"\n";
+  RETURN_IF_ERROR(WriteFile(root / "cloison.toml", cfg.str()));
+  ASSIGN_OR_RETURN(auto store, store::OpenSqlite((root / "cloison.db").string()));
+  ASSIGN_OR_RETURN(auto tx, store->BeginWrite());
+  RETURN_IF_ERROR(tx->SetMeta("origin", origin));
+  RETURN_IF_ERROR(tx->SetMeta("rulebook_id", book.id));
+  return tx->Commit();
+}
+
+}  // namespace
+
+Status InitInstance(const std::string& dir, const std::string& rulebook_text) {
+  fs::path root(dir);
+  std::error_code ec;
+  bool existed = fs::exists(root, ec);
+  if (existed && !fs::is_empty(root, ec))
+    return Status::AlreadyExists("DIR: " + dir + " exists and is not empty");
+  if (!existed && !fs::create_directories(root, ec))
+    return Status::IoError("DIR: cannot create " + dir + ": " + ec.message());
+  fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace, ec);
+  Status s = InitInto(root, rulebook_text);
+  if (!s.ok()) {
+    // Leave nothing half-made behind.
+    for (const auto& entry : fs::directory_iterator(root, ec)) fs::remove_all(entry.path(), ec);
+    if (!existed) fs::remove(root, ec);
+  }
+  return s;
+}
+
+Result<Instance> OpenInstance(const std::string& dir) {
+  fs::path root(dir);
+  fs::path cfg_path = root / "cloison.toml";
+  if (!fs::exists(cfg_path)) return Status::NotFound(cfg_path.string() + ": no such file (run cloison init)");
+  toml::table t;
+  try {
+    t = toml::parse_file(cfg_path.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream m;
+    m << cfg_path.string() << ":" << e.source().begin.line << ": " << e.description();
+    return Status::InvalidArgument(m.str());
+  }
+  auto origin = t["instance"]["origin"].value<std::string>();
+  auto rulebook = t["instance"]["rulebook"].value<std::string>();
+  auto backend = t["store"]["backend"].value<std::string>();
+  auto path = t["store"]["path"].value<std::string>();
+  if (!origin) return Status::InvalidArgument(cfg_path.string() + ": instance.origin: missing");
+  if (!rulebook) return Status::InvalidArgument(cfg_path.string() + ": instance.rulebook: missing");
+  if (!path) return Status::InvalidArgument(cfg_path.string() + ": store.path: missing");
+  Instance inst;
+  inst.dir = dir;
+  inst.origin = *origin;
+  ASSIGN_OR_RETURN(inst.rulebook, rules::LoadRulebook((root / *rulebook).string()));
+  RETURN_IF_ERROR(CheckClean(inst.rulebook, *rulebook));
+  // The backend is chosen here, in one place (STYLE.md 7).
+  std::string b = backend.value_or("sqlite");
+  if (b == "sqlite") {
+    ASSIGN_OR_RETURN(inst.store, store::OpenSqlite((root / *path).string()));
+  } else {
+    return Status::Unimplemented(cfg_path.string() + ": store.backend: got \"" + b +
+                                 "\", want \"sqlite\" (postgres is not built yet)");
+  }
+  return inst;
+}
+
+}  // namespace cloison::service
