@@ -102,6 +102,9 @@ struct SqliteOptions {
   // "full": fsync on every commit (durable); "normal": WAL's default (durable
   // across process crashes, may lose the last commits on power loss).
   bool synchronous_full = true;
+  // How long to wait for the write lock (another WriteTx of this process, or
+  // another process) before BeginWrite fails with kIoError.
+  int busy_timeout_ms = 5000;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode and brings

@@ -1,0 +1,357 @@
+// The SQLite backend of store.h.
+//
+// Concurrency (WAL mode):
+// - One writer connection. A WriteTx holds the write gate (Engine::writing_)
+//   from BeginWrite to Commit or destruction, and runs BEGIN IMMEDIATE on the
+//   writer connection: write transactions are serial, within this process
+//   (gate) and across processes (SQLite's write lock, busy_timeout).
+// - Read-only connections in a pool, one per live ReadTx. A ReadTx runs BEGIN
+//   and a first read at once, which pins its WAL snapshot: it sees the store
+//   as of BeginRead for its whole life, whatever writers commit meanwhile.
+//   Readers never block the writer nor each other.
+// - Transactions share ownership of the Engine, so one that outlives its
+//   Store stays valid (it is still finished by its own destructor).
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/queries.h"
+#include "store/store.h"
+
+namespace cloison::store {
+namespace sqlite {
+namespace {
+
+// Idle read connections kept open for reuse; more are opened on demand.
+constexpr size_t kMaxIdleReaders = 8;
+
+Status RunCached(Connection& conn, const std::string& sql, std::string_view purpose) {
+  ASSIGN_OR_RETURN(StatementUse s, conn.Prepare(sql, purpose));
+  return s->Run();
+}
+
+class Engine {
+ public:
+  Engine(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+
+  // A read connection with a pinned snapshot (BEGIN + first read done).
+  Result<std::unique_ptr<Connection>> AcquireReader() {
+    std::unique_ptr<Connection> conn;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      if (!idle_readers_.empty()) {
+        conn = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+      }
+    }
+    if (conn == nullptr) {
+      ASSIGN_OR_RETURN(conn, Connection::Open(path_, Connection::Mode::kReadOnly,
+                                              options_.busy_timeout_ms));
+    }
+    RETURN_IF_ERROR(RunCached(*conn, "BEGIN", "begin read transaction"));
+    // In WAL mode the snapshot is taken by the first read, not by BEGIN.
+    Result<int64_t> pinned = conn->QueryInt("SELECT count(*) FROM meta", "pin read snapshot");
+    if (!pinned.ok()) return pinned.status();  // conn is dropped, not pooled
+    return conn;
+  }
+
+  // Ends the read transaction and pools the connection if it is clean.
+  void ReleaseReader(std::unique_ptr<Connection> conn) {
+    Status s = RunCached(*conn, "ROLLBACK", "end read transaction");
+    if (!s.ok() || !conn->InAutocommit()) return;  // unknown state: close it
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(conn));
+  }
+
+  // Waits for the write gate, up to busy_timeout_ms.
+  Status AcquireWriter() {
+    std::unique_lock<std::mutex> lock(write_mu_);
+    bool got = write_cv_.wait_for(lock, std::chrono::milliseconds(options_.busy_timeout_ms),
+                                  [this] { return !writing_; });
+    if (!got) {
+      return Status::IoError("store: begin write: another write transaction held the store for " +
+                             std::to_string(options_.busy_timeout_ms) +
+                             " ms (write transactions are serial: is one leaked, or opened "
+                             "twice on one thread?)");
+    }
+    writing_ = true;
+    return Status::Ok();
+  }
+
+  void ReleaseWriter() {
+    {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      writing_ = false;
+    }
+    write_cv_.notify_one();
+  }
+
+  // Only for the holder of the write gate.
+  Connection& writer() { return *writer_; }
+
+ private:
+  const std::string path_;
+  const SqliteOptions options_;
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_
+
+  std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  bool writing_ = false;  // guarded by write_mu_
+
+  std::unique_ptr<Connection> writer_;  // used only by the holder of the gate
+};
+
+Status Finished() {
+  return Status::FailedPrecondition("store: transaction already finished (after Commit)");
+}
+
+class SqliteReadTx final : public ReadTx {
+ public:
+  SqliteReadTx(std::shared_ptr<Engine> engine, std::unique_ptr<Connection> conn)
+      : engine_(std::move(engine)), conn_(std::move(conn)) {}
+  ~SqliteReadTx() override { engine_->ReleaseReader(std::move(conn_)); }
+
+  Result<Record> Get(const std::string& kind, const std::string& id) override {
+    return GetRecord(*conn_, kind, id);
+  }
+  Result<std::vector<Record>> List(const Filter& filter) override {
+    return ListRecords(*conn_, filter);
+  }
+  Result<int64_t> Count(const Filter& filter) override { return CountRecords(*conn_, filter); }
+  Result<std::vector<Event>> Events(int64_t from, int64_t limit) override {
+    return ReadEvents(*conn_, from, limit);
+  }
+  Result<int64_t> EventCount() override { return CountEvents(*conn_); }
+  Result<std::string> GetMeta(const std::string& key) override {
+    return GetMetaValue(*conn_, key);
+  }
+
+ private:
+  std::shared_ptr<Engine> engine_;
+  std::unique_ptr<Connection> conn_;
+};
+
+class SqliteWriteTx final : public WriteTx {
+ public:
+  // Takes over the write gate, already acquired, and the open transaction.
+  SqliteWriteTx(std::shared_ptr<Engine> engine, int64_t next_index)
+      : engine_(std::move(engine)), next_index_(next_index) {}
+  ~SqliteWriteTx() override {
+    if (open_) Finish();
+  }
+
+  Result<Record> Get(const std::string& kind, const std::string& id) override {
+    RETURN_IF_ERROR(CheckUsable());
+    return Watch(GetRecord(conn(), kind, id));
+  }
+  Result<std::vector<Record>> List(const Filter& filter) override {
+    RETURN_IF_ERROR(CheckUsable());
+    return Watch(ListRecords(conn(), filter));
+  }
+  Result<int64_t> Count(const Filter& filter) override {
+    RETURN_IF_ERROR(CheckUsable());
+    return Watch(CountRecords(conn(), filter));
+  }
+  Result<std::vector<Event>> Events(int64_t from, int64_t limit) override {
+    RETURN_IF_ERROR(CheckUsable());
+    return Watch(ReadEvents(conn(), from, limit));
+  }
+  Result<int64_t> EventCount() override {
+    RETURN_IF_ERROR(CheckUsable());
+    return next_index_;
+  }
+  Result<std::string> GetMeta(const std::string& key) override {
+    RETURN_IF_ERROR(CheckUsable());
+    return Watch(GetMetaValue(conn(), key));
+  }
+
+  Status Put(const Record& record) override {
+    RETURN_IF_ERROR(CheckUsable());
+    RETURN_IF_ERROR(ValidateRecord(record));
+    RETURN_IF_ERROR(Watch(PutRecord(conn(), record)));
+    ++records_put_;
+    return Status::Ok();
+  }
+
+  Result<int64_t> Append(const Event& event) override {
+    RETURN_IF_ERROR(CheckUsable());
+    RETURN_IF_ERROR(ValidateEvent(event));
+    const int64_t index = next_index_;
+    RETURN_IF_ERROR(Watch(InsertEvent(conn(), index, event)));
+    ++next_index_;
+    ++events_appended_;
+    return index;
+  }
+
+  Status SetMeta(const std::string& key, const std::string& value) override {
+    RETURN_IF_ERROR(CheckUsable());
+    RETURN_IF_ERROR(ValidateMetaKey(key));
+    return Watch(PutMetaValue(conn(), key, value));
+  }
+
+  Status Commit() override {
+    if (!open_) return Finished();
+    if (!failure_.ok()) {
+      Finish();
+      return Aborted();
+    }
+    if (records_put_ > 0 && events_appended_ == 0) {
+      // Invariant 5 (PRODUCT.md): a state change and its ledger entry commit
+      // together or not at all.
+      Finish();
+      return Status::FailedPrecondition(
+          "store: commit refused and rolled back: the transaction put " +
+          std::to_string(records_put_) +
+          " record(s) but appended no event (a state change commits with its event)");
+    }
+    Status s = RunCached(conn(), "COMMIT", "commit");
+    Finish();  // rolls back if COMMIT failed and left the transaction open
+    return s;
+  }
+
+ private:
+  Connection& conn() { return engine_->writer(); }
+
+  Status CheckUsable() const {
+    if (!open_) return Finished();
+    if (!failure_.ok()) return Aborted();
+    return Status::Ok();
+  }
+
+  Status Aborted() const {
+    return Status::FailedPrecondition(
+        "store: write transaction unusable after an earlier error (it will roll back): " +
+        failure_.ToString());
+  }
+
+  // A SQLite error may have rolled the transaction back behind our back
+  // (SQLITE_FULL, IOERR, ...), after which statements would autocommit one by
+  // one: the transaction refuses further work after any database error.
+  // Validation errors and NotFound are answers, not failures.
+  template <typename T>
+  T Watch(T result) {
+    const Status& s = StatusOf(result);
+    if (!s.ok() && s.code() != Code::kNotFound && s.code() != Code::kInvalidArgument) {
+      failure_ = s;
+    }
+    return result;
+  }
+  static const Status& StatusOf(const Status& s) { return s; }
+  template <typename U>
+  static const Status& StatusOf(const Result<U>& r) {
+    return r.status();
+  }
+
+  // Ends the transaction (rolling back whatever is not committed) and
+  // releases the write gate.
+  void Finish() {
+    open_ = false;
+    if (!conn().InAutocommit()) {
+      // Nothing to do with a failed rollback: BeginWrite rolls back again.
+      (void)RunCached(conn(), "ROLLBACK", "roll back");
+    }
+    engine_->ReleaseWriter();
+  }
+
+  std::shared_ptr<Engine> engine_;
+  int64_t next_index_;
+  int64_t records_put_ = 0;
+  int64_t events_appended_ = 0;
+  bool open_ = true;
+  Status failure_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
+
+  Result<std::unique_ptr<ReadTx>> BeginRead() override {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, engine_->AcquireReader());
+    return std::unique_ptr<ReadTx>(new SqliteReadTx(engine_, std::move(conn)));
+  }
+
+  Result<std::unique_ptr<WriteTx>> BeginWrite() override {
+    RETURN_IF_ERROR(engine_->AcquireWriter());
+    Connection& conn = engine_->writer();
+    auto fail = [&](Status s) {
+      if (!conn.InAutocommit()) (void)RunCached(conn, "ROLLBACK", "roll back");
+      engine_->ReleaseWriter();
+      return s;
+    };
+    if (!conn.InAutocommit()) {
+      // A previous rollback failed; try again before starting afresh.
+      Status s = RunCached(conn, "ROLLBACK", "roll back a leftover transaction");
+      if (!s.ok()) return fail(s);
+    }
+    Status s = RunCached(conn, "BEGIN IMMEDIATE", "begin write transaction");
+    if (!s.ok()) return fail(s);
+    Result<int64_t> next = CountEvents(conn);
+    if (!next.ok()) return fail(next.status());
+    return std::unique_ptr<WriteTx>(new SqliteWriteTx(engine_, *next));
+  }
+
+  std::string Backend() const override { return "sqlite"; }
+
+ private:
+  std::shared_ptr<Engine> engine_;
+};
+
+}  // namespace
+}  // namespace sqlite
+
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  using sqlite::Connection;
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) {
+    return Status::InvalidArgument("store: path: got \"" + path +
+                                   "\", want a file path (WAL needs a file; no URI)");
+  }
+  if (options.busy_timeout_ms < 0) {
+    return Status::InvalidArgument("store: busy_timeout_ms: got " +
+                                   std::to_string(options.busy_timeout_ms) + ", want >= 0");
+  }
+  if (sqlite3_threadsafe() == 0) {
+    return Status::Internal("store: SQLite was built without thread support");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   Connection::Open(path, Connection::Mode::kReadWriteCreate,
+                                    options.busy_timeout_ms));
+  // Identify the file before changing anything in it (journal mode included):
+  // a foreign database or a newer store is refused untouched.
+  ASSIGN_OR_RETURN(int version, sqlite::ReadSchemaVersion(*writer));
+  if (version > sqlite::LatestSchemaVersion()) {
+    return Status::FailedPrecondition(
+        "store: " + path + " has schema version " + std::to_string(version) +
+        ", this binary knows versions up to " + std::to_string(sqlite::LatestSchemaVersion()) +
+        ": it was written by a newer Cloison; refusing to open it (upgrade the binary)");
+  }
+  {
+    ASSIGN_OR_RETURN(sqlite::StatementUse s,
+                     writer->Prepare("PRAGMA journal_mode = WAL", "set journal_mode WAL"));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    std::string mode = row ? s->ColumnText(0) : "";
+    if (mode != "wal") {
+      return Status::IoError("store: " + path + ": journal_mode: got \"" + mode +
+                             "\", want \"wal\"");
+    }
+  }
+  RETURN_IF_ERROR(writer->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = NORMAL",
+                               "set synchronous"));
+  RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
+  RETURN_IF_ERROR(sqlite::Migrate(*writer));
+  auto engine = std::make_shared<sqlite::Engine>(path, options, std::move(writer));
+  return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(engine)));
+}
+
+}  // namespace cloison::store
