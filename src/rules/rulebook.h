@@ -29,6 +29,11 @@ enum class ItemKind : uint8_t {
 inline constexpr int kItemKindCount = 6;
 std::string_view ItemKindName(ItemKind k);
 std::optional<ItemKind> ParseItemKind(std::string_view name);
+// Every kind, in enum order (for loops and masks).
+inline constexpr ItemKind kAllItemKinds[kItemKindCount] = {
+    ItemKind::kCorrespondence, ItemKind::kConnectionData, ItemKind::kComputerData,
+    ItemKind::kSoundImage,     ItemKind::kUrl,            ItemKind::kLocation,
+};
 
 // A span of calendar months, days and hours, written "P4M", "P30D", "PT48H",
 // "P1M15D" in the rulebook (a subset of ISO 8601 durations).
@@ -49,6 +54,7 @@ struct Validity {
   std::optional<Date> from;
   std::optional<Date> until;
   bool Covers(Time t) const;
+  bool operator==(const Validity&) const = default;
 };
 
 // Where a rule comes from: "L. 852-3" (article) and the source line of the
@@ -56,6 +62,10 @@ struct Validity {
 struct Cite {
   std::string article;
   int line = 0;
+  // Free text: "(sec.)" when the value comes from a secondary source, "(?)"
+  // when the point is not settled (LAW.md), or any other remark.
+  std::string note;
+  bool operator==(const Cite&) const = default;
 };
 
 struct Purpose {
@@ -63,11 +73,14 @@ struct Purpose {
   std::string label;
   Cite cite;
   Validity validity;
+  bool operator==(const Purpose&) const = default;
 };
 
 struct Minister {
   std::string id;  // defence interior justice economy budget customs (L. 821-2)
   std::string label;
+  Cite cite;
+  bool operator==(const Minister&) const = default;
 };
 
 // How long one kind of data may be kept (L. 822-2 I).
@@ -77,6 +90,7 @@ struct Retention {
   std::string counted_from = "collection";  // "collection" | "decryption"
   std::optional<Period> ceiling;       // never beyond this after collection (encrypted: 6 years)
   Cite cite;
+  bool operator==(const Retention&) const = default;
 };
 
 // The satellite experiment's legal window (L. 852-3): usable from `start` to
@@ -86,6 +100,7 @@ struct LegalWindow {
   Date sunset;
   Date report_due;
   Cite cite;
+  bool operator==(const LegalWindow&) const = default;
 };
 
 struct Technique {
@@ -130,6 +145,10 @@ struct Technique {
   Cite quota_cite;
 
   std::optional<LegalWindow> window;
+
+  // The retention rule for `kind`, or nullptr if the technique has none.
+  const Retention* FindRetention(ItemKind kind) const;
+  bool operator==(const Technique&) const = default;
 };
 
 struct Service {
@@ -143,12 +162,14 @@ struct Service {
   std::vector<std::string> purposes;
   Cite cite;
   Validity validity;
+  bool operator==(const Service&) const = default;
 };
 
 struct OpinionRules {
   Period deadline_single;    // 24 h (L. 821-3)
   Period deadline_collegial; // 72 h, restricted or plenary formation
   Cite cite;
+  bool operator==(const OpinionRules&) const = default;
 };
 
 struct AuthorisationRules {
@@ -159,18 +180,21 @@ struct AuthorisationRules {
   Cite override_cite;            // L. 821-4: reasons to override an unfavourable opinion
   Period conseil_etat_ruling;    // 24 h (L. 821-1)
   Cite conseil_etat_cite;
+  bool operator==(const AuthorisationRules&) const = default;
 };
 
 struct UrgencyRules {
   std::vector<std::string> purposes;  // 1, 4, 5a (L. 821-5)
   Period justification_due;           // 24 h
   Cite cite;
+  bool operator==(const UrgencyRules&) const = default;
 };
 
 struct ProtectedProfessionRules {
   bool plenary_required = true;   // L. 821-7
   bool urgency_forbidden = true;
   Cite cite;
+  bool operator==(const ProtectedProfessionRules&) const = default;
 };
 
 struct RndRules {
@@ -182,6 +206,7 @@ struct RndRules {
   bool collection_date_register = false;  // no. 55
   bool algorithm_criteria_required = false; // no. 56
   Cite amendments_cite;
+  bool operator==(const RndRules&) const = default;
 };
 
 struct Rulebook {
@@ -214,6 +239,8 @@ struct Rulebook {
   const Service* FindService(std::string_view id, Time at) const;
   const Service* FindService(std::string_view id) const;
   const Minister* FindMinister(std::string_view id) const;
+
+  bool operator==(const Rulebook&) const = default;
 };
 
 // The articles the evaluator cites, so that messages and tests agree.
