@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "authz/model.h"
+#include "authz/workflow.h"
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/status.h"
