@@ -419,6 +419,69 @@ Result<authz::Authorisation> Workflow::JustifyUrgency(const Principal& actor,
   return a;
 }
 
+Result<authz::Authorisation> Workflow::RecordConseilEtatRuling(const Principal& actor,
+                                                              const std::string& authorisation_id,
+                                                              bool upheld,
+                                                              const std::string& case_ref) {
+  RETURN_IF_ERROR(Require(actor, {Role::kPm}, "record Conseil d'État rulings"));
+  if (case_ref.empty()) return Status::InvalidArgument("case: missing");
+  Time now = clock_.Now();
+  ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  ASSIGN_OR_RETURN(authz::Authorisation a, LoadAuthorisation(*tx, authorisation_id));
+  if (a.state != authz::AuthorisationState::kAwaitingConseilEtat)
+    return Status::FailedPrecondition("authorisation " + a.id + " is " +
+                                      std::string(authz::AuthorisationStateName(a.state)) +
+                                      ", want awaiting_conseil_etat");
+  if (upheld) {
+    a.state = authz::AuthorisationState::kApproved;
+    // The technique may start once the ruling is given (L. 821-1).
+    if (a.starts_at > now) {
+      auto length = a.ends_at - a.starts_at;
+      a.starts_at = now;
+      a.ends_at = now + length;
+    }
+  } else {
+    a.state = authz::AuthorisationState::kCancelled;
+    a.terminated_at = now;
+    if (a.ends_at > now) a.ends_at = now;
+    if (a.starts_at > now) a.starts_at = now;
+  }
+  store::Record rec = RecordOf(a);
+  RETURN_IF_ERROR(tx->Put(rec));
+  RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"conseil_etat.ruled", actor.id, a.id}, rec,
+                              {{"upheld", upheld},
+                               {"case", case_ref},
+                               {"starts_at", FormatTime(a.starts_at)},
+                               {"ends_at", FormatTime(a.ends_at)}})
+                      .status());
+  RETURN_IF_ERROR(tx->Commit());
+  return a;
+}
+
+Result<int> Workflow::ExpireDue() {
+  Time now = clock_.Now();
+  ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  store::Filter f;
+  f.kind = kAuthorisation;
+  f.states = LiveStates();
+  ASSIGN_OR_RETURN(auto recs, tx->List(f));
+  int expired = 0;
+  for (const auto& r : recs) {
+    if (r.ends_at > ToMicros(now)) continue;
+    ASSIGN_OR_RETURN(auto a, AuthorisationFromJson(r.body));
+    if (authz::StateAt(a, now) != authz::AuthorisationState::kExpired) continue;
+    a.state = authz::AuthorisationState::kExpired;
+    store::Record rec = RecordOf(a);
+    RETURN_IF_ERROR(tx->Put(rec));
+    RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"authorisation.expired", "system", a.id}, rec,
+                                {{"technique", a.technique}, {"ends_at", FormatTime(a.ends_at)}})
+                        .status());
+    ++expired;
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  return expired;
+}
+
 Result<authz::Request> Workflow::GetRequest(const std::string& id) {
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
   ASSIGN_OR_RETURN(authz::Request req, LoadRequest(*tx, id));

@@ -73,6 +73,17 @@ class Workflow {
                                               const std::string& authorisation_id,
                                               const std::string& reasons);
 
+  // pm: records the Conseil d'État's ruling on an authorisation granted
+  // against an unfavourable opinion (L. 821-1). Upheld: the technique may
+  // start now; annulled: the authorisation is cancelled.
+  Result<authz::Authorisation> RecordConseilEtatRuling(const Principal& actor,
+                                                       const std::string& authorisation_id,
+                                                       bool upheld, const std::string& case_ref);
+  // Stores the expiry of every authorisation whose end has passed, one event
+  // each (the state is derived at read time anyway; this makes the register
+  // say it). Returns how many expired. Any principal's scheduler may run it.
+  Result<int> ExpireDue();
+
   // Reads: one read transaction each. Authorisations come with their state at
   // the clock's now (expiry derived).
   Result<authz::Request> GetRequest(const std::string& id);

@@ -363,3 +363,70 @@ TEST_F(WorkflowTest, EveryCommittedChangeHasItsEvent) {
 
 }  // namespace
 }  // namespace cloison::service
+
+namespace cloison::service {
+namespace {
+
+TEST_F(WorkflowTest, OverrideWaitsForTheConseilEtatUnlessRuledEarlier) {
+  auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 30));
+  ASSERT_TRUE(req.ok());
+  ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kUnfavourable, Formation::kSingle, "no").ok());
+  // Without written reasons the override is refused by law (L. 821-4).
+  auto dec = wf_->Decide(pm_, req->value.id, {true, "", false});
+  ASSERT_TRUE(dec.ok());
+  EXPECT_TRUE(dec->refused());
+  EXPECT_TRUE(Cites(dec->violations, "821-4"));
+
+  req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 30));
+  ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kUnfavourable, Formation::kSingle, "no").ok());
+  dec = wf_->Decide(pm_, req->value.id, {true, "written reasons", false});
+  ASSERT_TRUE(dec.ok());
+  ASSERT_FALSE(dec->refused()) << dec->violations[0].message;
+  const auto& a = *dec->value.authorisation;
+  EXPECT_EQ(a.state, authz::AuthorisationState::kAwaitingConseilEtat);
+  EXPECT_FALSE(authz::InForce(a, clock_.Now()));
+  clock_.Advance(std::chrono::hours(3));
+  auto ruled = wf_->RecordConseilEtatRuling(pm_, a.id, true, "CE n° 450000");
+  ASSERT_TRUE(ruled.ok()) << ruled.status().ToString();
+  EXPECT_TRUE(authz::InForce(*ruled, clock_.Now()));
+  EXPECT_EQ(ruled->ends_at - ruled->starts_at, a.ends_at - a.starts_at);
+  EXPECT_EQ(wf_->RecordConseilEtatRuling(pm_, a.id, true, "CE").status().code(),
+            Code::kFailedPrecondition);
+}
+
+TEST_F(WorkflowTest, ExpiryIsRecordedOnce) {
+  auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 2));
+  ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kFavourable, Formation::kSingle, "").ok());
+  auto dec = wf_->Decide(pm_, req->value.id, {true, "", false});
+  ASSERT_TRUE(dec.ok());
+  ASSERT_FALSE(dec->refused());
+  EXPECT_EQ(*wf_->ExpireDue(), 0);
+  clock_.Advance(std::chrono::hours(24 * 3));
+  EXPECT_EQ(*wf_->ExpireDue(), 1);
+  EXPECT_EQ(Events().back().type, "authorisation.expired");
+  EXPECT_EQ(*wf_->ExpireDue(), 0);
+}
+
+TEST_F(WorkflowTest, RenewalOfTheAlgorithmMayRunFourMonths) {
+  // L. 851-3: 2 months at first, 4 months on renewal.
+  auto first = wf_->SubmitRequest(Add("pm-svc", Role::kServiceAgent, "dgsi"), Draft("L851-3", {"4"}, 60));
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->refused()) << first->violations[0].message;
+  ASSERT_TRUE(wf_->GiveOpinion(cnctr_, first->value.id, Verdict::kFavourable, Formation::kSingle, "").ok());
+  auto dec = wf_->Decide(pm_, first->value.id, {true, "", false});
+  ASSERT_TRUE(dec.ok());
+  ASSERT_FALSE(dec->refused()) << dec->violations[0].message;
+  auto renewal = Draft("L851-3", {"4"}, 120);
+  renewal.renews = dec->value.authorisation->id;
+  renewal.renewal_reasons = "Detections justify continuing.";
+  auto r2 = wf_->SubmitRequest(dgsi_, renewal);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(r2->refused()) << r2->violations[0].message;
+  renewal.duration_days = 150;
+  auto r3 = wf_->SubmitRequest(dgsi_, renewal);
+  ASSERT_TRUE(r3.ok());
+  EXPECT_TRUE(r3->refused());
+}
+
+}  // namespace
+}  // namespace cloison::service
