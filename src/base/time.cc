@@ -73,11 +73,14 @@ Result<Time> ParseTime(std::string_view text, std::string_view field) {
     return Bad(field, text, kWant);
   }
   if (pos != text.size()) return Bad(field, text, kWant);
-  int year = static_cast<int>(date->year());
-  if (year < 1970 || year > 9999) return Bad(field, text, "a year between 1970 and 9999");
   Time t = std::chrono::time_point_cast<Duration>(std::chrono::sys_days(*date)) +
            std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss) +
            Duration(micros) - std::chrono::minutes(offset_minutes);
+  // In UTC, after the offset: 1970-01-01 to 9999-12-31, so that every time
+  // accepted formats back to text that parses again.
+  static const Time kMin = StartOf(Date{std::chrono::year(1970), std::chrono::January, std::chrono::day(1)});
+  static const Time kEnd = StartOf(Date{std::chrono::year(10000), std::chrono::January, std::chrono::day(1)});
+  if (t < kMin || t >= kEnd) return Bad(field, text, "a time between 1970 and 9999 (UTC)");
   return t;
 }
 
