@@ -1,2 +1,0 @@
-// placeholder, replaced by the module's code
-namespace cloison {}
