@@ -108,7 +108,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   if (rc != SQLITE_OK) {
     std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);  // a handle is returned even on most failures
-    return SqliteError(rc, "open " + path, detail);
+    return SqliteError(rc, "open database file", detail);
   }
   std::unique_ptr<Connection> conn(new Connection(db, path));
   rc = sqlite3_busy_timeout(db, busy_timeout_ms);

@@ -80,25 +80,25 @@ Result<int> ReadSchemaVersion(Connection& conn) {
   if (id.objects == 0 && id.application_id == 0) return 0;
   if (id.application_id != kApplicationId) {
     return Status::FailedPrecondition(
-        "store: " + conn.path() + " is a SQLite database but not a Cloison store (application_id " +
+        "store: a SQLite database but not a Cloison store (application_id " +
         std::to_string(id.application_id) + ", want " + std::to_string(kApplicationId) +
         "); refusing to touch it");
   }
   if (!id.has_meta) {
-    return Status::Corruption("store: " + conn.path() + ": Cloison store without a meta table");
+    return Status::Corruption("store: Cloison store without a meta table");
   }
   ASSIGN_OR_RETURN(StatementUse stmt,
                    conn.Prepare("SELECT value FROM meta WHERE key = ?1", "read schema_version"));
   RETURN_IF_ERROR(stmt->BindText(1, kSchemaVersionKey));
   ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) {
-    return Status::Corruption("store: " + conn.path() + ": meta.schema_version is missing");
+    return Status::Corruption("store: meta.schema_version is missing");
   }
   std::string text = stmt->ColumnText(0);
   int version = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
   if (ec != std::errc() || end != text.data() + text.size() || version < 1) {
-    return Status::Corruption("store: " + conn.path() + ": meta.schema_version: got \"" + text +
+    return Status::Corruption("store: meta.schema_version: got \"" + text +
                               "\", want a positive integer");
   }
   return version;
@@ -118,7 +118,7 @@ Status Migrate(Connection& conn) {
   if (!current.ok()) return fail(current.status());
   if (*current > latest) {
     return fail(Status::FailedPrecondition(
-        "store: " + conn.path() + " has schema version " + std::to_string(*current) +
+        "store: schema version " + std::to_string(*current) +
         ", this binary knows versions up to " + std::to_string(latest) +
         ": it was written by a newer Cloison; refusing to open it (upgrade the binary)"));
   }

@@ -310,8 +310,44 @@ class SqliteStore final : public Store {
 }  // namespace
 }  // namespace sqlite
 
+namespace sqlite {
+namespace {
+
+Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
+                                               const SqliteOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   Connection::Open(path, Connection::Mode::kReadWriteCreate,
+                                    options.busy_timeout_ms));
+  // Identify the file before changing anything in it (journal mode included):
+  // a foreign database or a newer store is refused untouched.
+  ASSIGN_OR_RETURN(int version, ReadSchemaVersion(*writer));
+  if (version > LatestSchemaVersion()) {
+    return Status::FailedPrecondition(
+        "store: schema version " + std::to_string(version) + ", this binary knows versions up to " +
+        std::to_string(LatestSchemaVersion()) +
+        ": it was written by a newer Cloison; refusing to open it (upgrade the binary)");
+  }
+  {
+    ASSIGN_OR_RETURN(StatementUse s, writer->Prepare("PRAGMA journal_mode = WAL", "set WAL mode"));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    std::string mode = row ? s->ColumnText(0) : "";
+    if (mode != "wal") {
+      return Status::IoError("store: journal_mode: got \"" + mode + "\", want \"wal\"");
+    }
+  }
+  // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
+  RETURN_IF_ERROR(writer->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = NORMAL",
+                               "set synchronous"));
+  RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
+  RETURN_IF_ERROR(Migrate(*writer));
+  return writer;
+}
+
+}  // namespace
+}  // namespace sqlite
+
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
-  using sqlite::Connection;
   if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) {
     return Status::InvalidArgument("store: path: got \"" + path +
                                    "\", want a file path (WAL needs a file; no URI)");
@@ -323,34 +359,14 @@ Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteO
   if (sqlite3_threadsafe() == 0) {
     return Status::Internal("store: SQLite was built without thread support");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                   Connection::Open(path, Connection::Mode::kReadWriteCreate,
-                                    options.busy_timeout_ms));
-  // Identify the file before changing anything in it (journal mode included):
-  // a foreign database or a newer store is refused untouched.
-  ASSIGN_OR_RETURN(int version, sqlite::ReadSchemaVersion(*writer));
-  if (version > sqlite::LatestSchemaVersion()) {
-    return Status::FailedPrecondition(
-        "store: " + path + " has schema version " + std::to_string(version) +
-        ", this binary knows versions up to " + std::to_string(sqlite::LatestSchemaVersion()) +
-        ": it was written by a newer Cloison; refusing to open it (upgrade the binary)");
+  Result<std::unique_ptr<sqlite::Connection>> writer = sqlite::OpenWriter(path, options);
+  if (!writer.ok()) {
+    // Name the file once, at this boundary: "store: open /x/store.db: ...".
+    std::string message = writer.status().message();
+    if (message.rfind("store: ", 0) == 0) message.erase(0, 7);
+    return Status(writer.status().code(), "store: open " + path + ": " + message);
   }
-  {
-    ASSIGN_OR_RETURN(sqlite::StatementUse s,
-                     writer->Prepare("PRAGMA journal_mode = WAL", "set journal_mode WAL"));
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    std::string mode = row ? s->ColumnText(0) : "";
-    if (mode != "wal") {
-      return Status::IoError("store: " + path + ": journal_mode: got \"" + mode +
-                             "\", want \"wal\"");
-    }
-  }
-  RETURN_IF_ERROR(writer->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                        : "PRAGMA synchronous = NORMAL",
-                               "set synchronous"));
-  RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
-  RETURN_IF_ERROR(sqlite::Migrate(*writer));
-  auto engine = std::make_shared<sqlite::Engine>(path, options, std::move(writer));
+  auto engine = std::make_shared<sqlite::Engine>(path, options, std::move(*writer));
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(engine)));
 }
 

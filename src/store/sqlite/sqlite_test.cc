@@ -1,52 +1,434 @@
+// The SQLite backend: the conformance suite on a temporary file, then what is
+// specific to SQLite (migrations, foreign or broken files, crash recovery,
+// locking across Store instances).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "store/sqlite/migrations.h"
 #include "store/store.h"
+#include "store/testing/conformance.h"
+#include "store/testing/temp_dir.h"
 
 namespace cloison::store {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ConformanceCase;
+using testing::TempDir;
 
-class TempDir {
+// ---- The conformance suite --------------------------------------------------
+
+class SqliteConformance : public ::testing::TestWithParam<ConformanceCase> {};
+
+TEST_P(SqliteConformance, Passes) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string path = dir.File("store.db");
+  Status status = GetParam().run([&path] { return OpenSqlite(path); });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+}
+
+INSTANTIATE_TEST_SUITE_P(All, SqliteConformance, ::testing::ValuesIn(testing::ConformanceCases()),
+                         [](const ::testing::TestParamInfo<ConformanceCase>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// ---- Helpers ----------------------------------------------------------------
+
+// A raw sqlite3 handle, to inspect or tamper with a store file from outside.
+class RawDb {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cloison_store_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
+  explicit RawDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db_);
+    }
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
+  ~RawDb() { sqlite3_close_v2(db_); }
+  // sqlite3_exec's result code; the error message is in last_error.
+  int Exec(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    last_error = err != nullptr ? err : "";
+    sqlite3_free(err);
+    return rc;
   }
-  std::string File(const std::string& name) const { return (fs::path(path_) / name).string(); }
+  // The first column of the first row, as text ("" if none).
+  std::string Query(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+  std::string last_error;
 
  private:
-  std::string path_;
+  sqlite3* db_ = nullptr;
 };
 
-TEST(SqliteSmoke, PutAppendCommitRead) {
-  TempDir dir;
-  auto store = OpenSqlite(dir.File("s.db"));
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+Record Rec(std::string kind, std::string id, std::string body = "b") {
+  Record r;
+  r.kind = std::move(kind);
+  r.id = std::move(id);
+  r.body = std::move(body);
+  return r;
+}
+
+Event Ev(std::string body) {
+  Event e;
+  e.type = "test";
+  e.body = std::move(body);
+  return e;
+}
+
+// Commits one record and one event.
+void Commit(Store& store, const std::string& id) {
+  auto tx = store.BeginWrite();
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  ASSERT_TRUE((*tx)->Put(Rec("item", id)).ok());
+  ASSERT_TRUE((*tx)->Append(Ev(id)).ok());
+  Status s = (*tx)->Commit();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(dir_.ok()); }
+  std::string path() const { return dir_.File("store.db"); }
+  TempDir dir_;
+};
+
+// ---- Migrations -------------------------------------------------------------
+
+TEST(SqliteMigrations, EmbeddedFilesAreNumberedFromOne) {
+  auto migrations = sqlite::Migrations();
+  ASSERT_TRUE(migrations.ok()) << migrations.status().ToString();
+  ASSERT_FALSE(migrations->empty());
+  EXPECT_EQ((*migrations)[0].name, "0001_init.sql");
+  for (size_t i = 0; i < migrations->size(); ++i) {
+    EXPECT_EQ((*migrations)[i].version, static_cast<int>(i + 1));
+    EXPECT_FALSE((*migrations)[i].sql.empty());
+  }
+  EXPECT_NE((*migrations)[0].sql.find("CREATE TABLE records"), std::string_view::npos);
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), static_cast<int>(migrations->size()));
+}
+
+TEST_F(SqliteStoreTest, MigratesAnEmptyFileToTheLatestVersion) {
+  {
+    auto store = OpenSqlite(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->Backend(), "sqlite");
+    auto rx = (*store)->BeginRead();
+    ASSERT_TRUE(rx.ok());
+    EXPECT_EQ(*(*rx)->GetMeta("schema_version"), std::to_string(sqlite::LatestSchemaVersion()));
+  }
+  RawDb raw(path());
+  EXPECT_EQ(raw.Query("PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
+  EXPECT_EQ(raw.Query("PRAGMA journal_mode"), "wal");
+  for (const char* table : {"records", "events", "meta"}) {
+    EXPECT_EQ(raw.Query(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                                     "AND name = '") + table + "'"),
+              "1")
+        << table;
+  }
+  for (const char* index : {"records_by_state", "records_by_technique"}) {
+    EXPECT_EQ(raw.Query(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                    "AND name = '") + index + "'"),
+              "1")
+        << index;
+  }
+}
+
+TEST_F(SqliteStoreTest, EmptyExistingFileIsAnEmptyStore) {
+  WriteFile(path(), "");
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Commit(**store, "a");
+}
+
+TEST_F(SqliteStoreTest, ReopeningDoesNotMigrateAgain) {
+  { ASSERT_TRUE(OpenSqlite(path()).ok()); }
+  std::string objects_before = RawDb(path()).Query("SELECT group_concat(name) FROM sqlite_schema");
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(RawDb(path()).Query("SELECT group_concat(name) FROM sqlite_schema"), objects_before);
+}
+
+TEST_F(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
+  { ASSERT_TRUE(OpenSqlite(path()).ok()); }
+  const int future = sqlite::LatestSchemaVersion() + 1;
+  {
+    RawDb raw(path());
+    ASSERT_EQ(raw.Exec("UPDATE meta SET value = '" + std::to_string(future) +
+                       "' WHERE key = 'schema_version'"),
+              SQLITE_OK)
+        << raw.last_error;
+  }
+  auto store = OpenSqlite(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("schema version " + std::to_string(future)),
+            std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find("up to " + std::to_string(future - 1)), std::string::npos)
+      << store.status().message();
+  // Left as it was.
+  EXPECT_EQ(RawDb(path()).Query("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(future));
+}
+
+TEST_F(SqliteStoreTest, RefusesAForeignSqliteDatabaseUntouched) {
+  {
+    RawDb raw(path());
+    ASSERT_EQ(raw.Exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
+  }
+  auto store = OpenSqlite(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("not a Cloison store"), std::string::npos)
+      << store.status().message();
+  RawDb raw(path());
+  EXPECT_EQ(raw.Query("PRAGMA journal_mode"), "delete");  // not switched to WAL
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema"), "1");
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsNotSettableThroughMeta) {
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok());
+  auto tx = (*store)->BeginWrite();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ((*tx)->SetMeta("schema_version", "99").code(), Code::kInvalidArgument);
+}
+
+// ---- Broken files and bad paths ------------------------------------------------
+
+TEST_F(SqliteStoreTest, ANonSqliteFileIsCorruption) {
+  WriteFile(path(), std::string(8192, 'g') + "this is not a database");
+  auto store = OpenSqlite(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kCorruption) << store.status().ToString();
+  EXPECT_NE(store.status().message().find(path()), std::string::npos) << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, ADamagedStoreGivesAStatusNotACrash) {
+  {
+    auto store = OpenSqlite(path());
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 50; ++i) Commit(**store, "item" + std::to_string(i));
+  }  // closing the last connection checkpoints the WAL into the file
+  std::string bytes = ReadFile(path());
+  ASSERT_GT(bytes.size(), 4096u);
+  for (size_t i = 100; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + 3);
+  WriteFile(path(), bytes);
+  auto store = OpenSqlite(path());
+  if (store.ok()) {  // if opening did not notice, reading must
+    auto rx = (*store)->BeginRead();
+    Status s = rx.ok() ? (*rx)->List(Filter{.kind = "item"}).status() : rx.status();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.code(), Code::kCorruption) << s.ToString();
+  } else {
+    EXPECT_EQ(store.status().code(), Code::kCorruption) << store.status().ToString();
+  }
+}
+
+TEST_F(SqliteStoreTest, ATruncatedStoreGivesAStatus) {
+  {
+    auto store = OpenSqlite(path());
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 200; ++i) {
+      auto tx = (*store)->BeginWrite();
+      ASSERT_TRUE(tx.ok());
+      ASSERT_TRUE((*tx)->Put(Rec("item", "i" + std::to_string(i), std::string(2000, 'x'))).ok());
+      ASSERT_TRUE((*tx)->Append(Ev("e")).ok());
+      ASSERT_TRUE((*tx)->Commit().ok());
+    }
+  }
+  std::string bytes = ReadFile(path());
+  WriteFile(path(), bytes.substr(0, bytes.size() / 2));
+  auto store = OpenSqlite(path());
+  Status s = store.status();
+  if (store.ok()) {
+    auto rx = (*store)->BeginRead();
+    s = rx.ok() ? (*rx)->List(Filter{.kind = "item"}).status() : rx.status();
+  }
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Code::kCorruption) << s.ToString();
+}
+
+TEST_F(SqliteStoreTest, RefusesMemoryAndUriPaths) {
+  for (const char* p : {"", ":memory:", "file:store.db?mode=memory"}) {
+    auto store = OpenSqlite(p);
+    ASSERT_FALSE(store.ok()) << p;
+    EXPECT_EQ(store.status().code(), Code::kInvalidArgument) << p;
+  }
+}
+
+TEST_F(SqliteStoreTest, AnUnopenablePathIsAnIoError) {
+  auto store = OpenSqlite(dir_.File("no/such/dir/store.db"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kIoError) << store.status().ToString();
+}
+
+// ---- The database enforces the ledger's shape too -----------------------------
+
+TEST_F(SqliteStoreTest, EventsAreAppendOnlyInTheDatabaseItself) {
+  {
+    auto store = OpenSqlite(path());
+    ASSERT_TRUE(store.ok());
+    Commit(**store, "a");
+    Commit(**store, "b");
+  }
+  RawDb raw(path());
+  EXPECT_NE(raw.Exec("UPDATE events SET body = X'00' WHERE idx = 0"), SQLITE_OK);
+  EXPECT_NE(raw.last_error.find("append-only"), std::string::npos) << raw.last_error;
+  EXPECT_NE(raw.Exec("DELETE FROM events WHERE idx = 1"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("INSERT INTO events (idx, type, body) VALUES (5, 't', X'676170')"), SQLITE_OK);
+  EXPECT_NE(raw.last_error.find("no gap"), std::string::npos) << raw.last_error;
+  EXPECT_EQ(raw.Exec("INSERT INTO events (idx, type, body) VALUES (2, 't', CAST('next' AS BLOB))"), SQLITE_OK);
+  EXPECT_EQ(raw.Query("SELECT group_concat(body) FROM events"), "a,b,next");
+}
+
+// ---- Crashes --------------------------------------------------------------------
+
+// A process that commits, then dies in the middle of a large write transaction
+// (large enough for SQLite to spill uncommitted pages into the WAL), without
+// closing anything. Reopening keeps every commit and nothing else.
+TEST_F(SqliteStoreTest, ACrashMidTransactionLosesNothingCommittedAndKeepsNothingElse) {
+  pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    auto store = OpenSqlite(path());
+    if (!store.ok()) _exit(2);
+    for (int i = 0; i < 10; ++i) {
+      auto tx = (*store)->BeginWrite();
+      if (!tx.ok() || !(*tx)->Put(Rec("item", "kept" + std::to_string(i))).ok() ||
+          !(*tx)->Append(Ev("kept")).ok() || !(*tx)->Commit().ok()) {
+        _exit(3);
+      }
+    }
+    auto tx = (*store)->BeginWrite();
+    if (!tx.ok()) _exit(4);
+    for (int i = 0; i < 100; ++i) {  // 6.4 MB, well over SQLite's default 2 MB cache
+      if (!(*tx)->Put(Rec("item", "lost" + std::to_string(i), std::string(64 << 10, 'L'))).ok()) {
+        _exit(5);
+      }
+    }
+    if (!(*tx)->Append(Ev("lost")).ok()) _exit(6);
+    _exit(0);  // no destructor, no rollback, no close: as if killed
+  }
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  ASSERT_EQ(WEXITSTATUS(wstatus), 0);
+  ASSERT_TRUE(fs::exists(path() + "-wal"));  // left behind, as after a crash
+  EXPECT_GT(fs::file_size(path() + "-wal"), uintmax_t{2} << 20) << "uncommitted pages not spilled";
+
+  auto store = OpenSqlite(path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   {
-    auto tx = (*store)->BeginWrite();
-    ASSERT_TRUE(tx.ok()) << tx.status().ToString();
-    ASSERT_TRUE((*tx)->Put({.kind = "request", .id = "r1", .state = "draft", .body = "b"}).ok());
-    auto idx = (*tx)->Append({.type = "request.drafted", .body = "x"});
-    ASSERT_TRUE(idx.ok()) << idx.status().ToString();
-    EXPECT_EQ(*idx, 0);
-    Status s = (*tx)->Commit();
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    auto rx = (*store)->BeginRead();
+    ASSERT_TRUE(rx.ok());
+    EXPECT_EQ(*(*rx)->Count(Filter{.kind = "item"}), 10);
+    EXPECT_EQ((*rx)->Get("item", "lost0").status().code(), Code::kNotFound);
+    EXPECT_EQ(*(*rx)->EventCount(), 10);
   }
+  auto tx = (*store)->BeginWrite();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(*(*tx)->Append(Ev("after")), 10);
+  EXPECT_TRUE((*tx)->Commit().ok());
+}
+
+// ---- Locking ----------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, ASecondWriteTxOnTheSameThreadTimesOutInsteadOfDeadlocking) {
+  auto store = OpenSqlite(path(), SqliteOptions{.busy_timeout_ms = 100});
+  ASSERT_TRUE(store.ok());
+  auto first = (*store)->BeginWrite();
+  ASSERT_TRUE(first.ok());
+  auto start = std::chrono::steady_clock::now();
+  auto second = (*store)->BeginWrite();
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kIoError);
+  EXPECT_GE(waited, std::chrono::milliseconds(90));
+  ASSERT_TRUE((*first)->Append(Ev("x")).ok());
+  EXPECT_TRUE((*first)->Commit().ok());
+}
+
+// Two Store instances on one file behave like two processes: SQLite's own
+// lock serialises them, and event numbers stay gapless across both.
+TEST_F(SqliteStoreTest, TwoStoresOnOneFileShareOneGaplessLog) {
+  auto a = OpenSqlite(path(), SqliteOptions{.busy_timeout_ms = 100});
+  auto b = OpenSqlite(path(), SqliteOptions{.busy_timeout_ms = 100});
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto tx_a = (*a)->BeginWrite();
+  ASSERT_TRUE(tx_a.ok());
+  auto tx_b = (*b)->BeginWrite();  // SQLite's write lock is held by a
+  ASSERT_FALSE(tx_b.ok());
+  EXPECT_EQ(tx_b.status().code(), Code::kIoError) << tx_b.status().ToString();
+  EXPECT_EQ(*(*tx_a)->Append(Ev("from a")), 0);
+  ASSERT_TRUE((*tx_a)->Commit().ok());
+  auto tx_b2 = (*b)->BeginWrite();
+  ASSERT_TRUE(tx_b2.ok()) << tx_b2.status().ToString();
+  EXPECT_EQ(*(*tx_b2)->Append(Ev("from b")), 1);
+  ASSERT_TRUE((*tx_b2)->Commit().ok());
+  auto rx = (*a)->BeginRead();
+  ASSERT_TRUE(rx.ok());
+  EXPECT_EQ(*(*rx)->EventCount(), 2);
+}
+
+TEST_F(SqliteStoreTest, TransactionsOutliveTheirStore) {
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok());
+  Commit(**store, "a");
   auto rx = (*store)->BeginRead();
-  ASSERT_TRUE(rx.ok()) << rx.status().ToString();
-  auto r = (*rx)->Get("request", "r1");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->state, "draft");
-  EXPECT_EQ(*(*rx)->EventCount(), 1);
-  EXPECT_EQ(*(*rx)->GetMeta("schema_version"), "1");
+  auto tx = (*store)->BeginWrite();
+  ASSERT_TRUE(rx.ok() && tx.ok());
+  store->reset();
+  EXPECT_TRUE((*rx)->Get("item", "a").ok());
+  ASSERT_TRUE((*tx)->Put(Rec("item", "b")).ok());
+  ASSERT_TRUE((*tx)->Append(Ev("b")).ok());
+  EXPECT_TRUE((*tx)->Commit().ok());
+  rx->reset();
+  tx->reset();
+  auto reopened = OpenSqlite(path());
+  ASSERT_TRUE(reopened.ok());
+  auto check = (*reopened)->BeginRead();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE((*check)->Get("item", "b").ok());
+}
+
+TEST_F(SqliteStoreTest, SynchronousNormalStoresToo) {
+  {
+    auto store = OpenSqlite(path(), SqliteOptions{.synchronous_full = false});
+    ASSERT_TRUE(store.ok());
+    Commit(**store, "a");
+  }
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok());
+  auto rx = (*store)->BeginRead();
+  ASSERT_TRUE(rx.ok());
+  EXPECT_TRUE((*rx)->Get("item", "a").ok());
 }
 
 }  // namespace
