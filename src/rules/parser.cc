@@ -678,8 +678,9 @@ Result<Rulebook> ParseRulebook(std::string_view text, std::string_view source_na
     return ReadRulebook(source_name, doc);
   } catch (const toml::parse_error& e) {
     std::string line = std::to_string(LineOf(e.source()));
-    return Status::InvalidArgument(std::string(source_name) + ":" + line + ": " +
-                                   std::string(e.description()));
+    std::string column = std::to_string(e.source().begin.column);
+    return Status::InvalidArgument(std::string(source_name) + ":" + line + ": TOML syntax, column " +
+                                   column + ": " + std::string(e.description()));
   } catch (const std::exception& e) {
     return Status::Internal(std::string(source_name) + ": " + e.what());
   }
