@@ -234,7 +234,11 @@ TEST_F(SqliteStoreTest, ADamagedStoreGivesAStatusNotACrash) {
   {
     auto store = OpenSqlite(path());
     ASSERT_TRUE(store.ok());
-    for (int i = 0; i < 50; ++i) Commit(**store, "item" + std::to_string(i));
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE((*tx)->Put(Rec("item", "i" + std::to_string(i))).ok());
+    ASSERT_TRUE((*tx)->Append(Ev("e")).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
   }  // closing the last connection checkpoints the WAL into the file
   std::string bytes = ReadFile(path());
   ASSERT_GT(bytes.size(), 4096u);
@@ -255,13 +259,13 @@ TEST_F(SqliteStoreTest, ATruncatedStoreGivesAStatus) {
   {
     auto store = OpenSqlite(path());
     ASSERT_TRUE(store.ok());
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
     for (int i = 0; i < 200; ++i) {
-      auto tx = (*store)->BeginWrite();
-      ASSERT_TRUE(tx.ok());
       ASSERT_TRUE((*tx)->Put(Rec("item", "i" + std::to_string(i), std::string(2000, 'x'))).ok());
-      ASSERT_TRUE((*tx)->Append(Ev("e")).ok());
-      ASSERT_TRUE((*tx)->Commit().ok());
     }
+    ASSERT_TRUE((*tx)->Append(Ev("e")).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
   }
   std::string bytes = ReadFile(path());
   WriteFile(path(), bytes.substr(0, bytes.size() / 2));
