@@ -13,8 +13,19 @@
 // - Events are numbered 0, 1, 2, ... with no gap, in commit order; an event is
 //   never changed or removed.
 // - Put() of a record replaces the record with the same (kind, id).
+// - Invalid arguments (kInvalidArgument: empty kind or id, empty event type or
+//   body, a Filter without kind, negative ranges) change nothing and leave the
+//   transaction usable; so does NotFound, which is an answer. Any other error
+//   leaves a WriteTx unusable: every later call fails and it rolls back.
+// - Ids compare bytewise (as memcmp): that is the order of List and after_id.
+//
+// The conformance suite (store/testing/conformance.h) checks every outcome
+// above against each backend.
 //
 // Thread-safety: a Store is thread-safe; a transaction is used by one thread.
+// A thread holding a WriteTx must not begin another: BeginWrite waits for the
+// open one, and fails once the backend's lock timeout has passed. A
+// transaction may outlive its Store.
 #pragma once
 
 #include <cstdint>
@@ -70,18 +81,23 @@ class ReadTx {
   virtual Result<Record> Get(const std::string& kind, const std::string& id) = 0;
   // Ordered by id ascending.
   virtual Result<std::vector<Record>> List(const Filter& filter) = 0;
+  // The number of records List(filter) would return (after_id and limit
+  // included), without reading them.
   virtual Result<int64_t> Count(const Filter& filter) = 0;
-  // Events [from, from + limit), in index order.
+  // Events [from, from + limit), in index order; fewer at the end of the log,
+  // none if limit is 0. from and limit must be >= 0.
   virtual Result<std::vector<Event>> Events(int64_t from, int64_t limit) = 0;
   virtual Result<int64_t> EventCount() = 0;
-  // Instance metadata (rulebook path, origin, schema version...). NotFound if unset.
+  // Instance metadata (rulebook path, origin, schema version...). NotFound if
+  // unset. The keys the backend writes itself ("schema_version") are read-only.
   virtual Result<std::string> GetMeta(const std::string& key) = 0;
 };
 
 class WriteTx : public ReadTx {
  public:
   virtual Status Put(const Record& record) = 0;
-  // Returns the event's index. The body must be non-empty.
+  // Returns the event's index (event.index is ignored). The type and the body
+  // must be non-empty.
   virtual Result<int64_t> Append(const Event& event) = 0;
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
   // See the contract above. A transaction is finished after Commit, whatever

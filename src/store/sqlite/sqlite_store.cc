@@ -42,6 +42,12 @@ class Engine {
  public:
   Engine(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer)
       : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+  // Readers close first: the last connection to close checkpoints the WAL
+  // into the database file, which only the read-write one can do.
+  ~Engine() {
+    idle_readers_.clear();
+    writer_.reset();
+  }
 
   // A read connection with a pinned snapshot (BEGIN + first read done).
   Result<std::unique_ptr<Connection>> AcquireReader() {

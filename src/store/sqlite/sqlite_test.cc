@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "store/sqlite/migrations.h"
@@ -17,6 +18,10 @@
 #include "store/testing/temp_dir.h"
 
 namespace cloison::store {
+namespace testing {
+// gtest prints a test's parameter with this, instead of its bytes.
+void PrintTo(const ConformanceCase& c, std::ostream* os) { *os << c.name; }
+}  // namespace testing
 namespace {
 
 namespace fs = std::filesystem;

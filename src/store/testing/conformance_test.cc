@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -193,6 +194,8 @@ struct Catch {
   Mutation mutation;
   std::string_view case_name;
 };
+
+void PrintTo(const Catch& c, std::ostream* os) { *os << c.case_name; }
 
 class ConformanceCatches : public ::testing::TestWithParam<Catch> {};
 
