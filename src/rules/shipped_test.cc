@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "rules/check.h"
 #include "rules/parser.h"
 
@@ -67,6 +70,23 @@ TEST(ShippedRulebooksTest, StrictDiffersOnlyInItsSafeguards) {
   s.rnd.algorithm_criteria_required = base->rnd.algorithm_criteria_required;
   s.rnd.max_retention = base->rnd.max_retention;
   EXPECT_TRUE(*base == s) << "csi-2021-strict.toml drifted from csi-2021.toml";
+}
+
+// The example of doc/formats/rulebook.md stays a valid rulebook.
+TEST(ShippedRulebooksTest, DocumentedExampleLoadsAndChecksClean) {
+  std::ifstream in(Source("doc/formats/rulebook.md"));
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string doc = s.str();
+  size_t start = doc.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  size_t end = doc.find("```", start);
+  ASSERT_NE(end, std::string::npos);
+  auto r = ParseAndCheck(doc.substr(start, end - start), "rulebook.md");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->id, "example");
+  EXPECT_EQ(r->techniques.size(), 1u);
 }
 
 TEST_F(ShippedTest, EveryTechniqueOfTheLaw) {
