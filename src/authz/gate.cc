@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/evaluator.h"
+
 namespace cloison::authz {
 namespace {
 
@@ -34,7 +36,7 @@ void IngestGate::Upsert(const Authorisation& a, const rules::Technique& techniqu
   Time end = a.ends_at;
   if (a.terminated_at) end = std::min(end, *a.terminated_at);
   e.ends_us = ToMicros(end);
-  for (rules::ItemKind k : technique.kinds) e.kinds |= Bit(k);
+  e.kinds = rules::KindMask(technique);
   switch (a.state) {
     case AuthorisationState::kApproved:
     case AuthorisationState::kEmergencyApproval:

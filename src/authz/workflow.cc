@@ -283,8 +283,7 @@ void CheckTechnique(const Rulebook& book, const RequestDraft& d, const Technique
     if (now + d.duration_days * kDay > max.After(now)) {
       out.push_back(Make(renewal ? "duration.renewal" : "duration.first", DurationCite(book, t),
                          "duration_days: got " + std::to_string(d.duration_days) + ", want <= " +
-                             std::to_string(WholeDays(max, now)) + " (" + max.ToString() +
-                             (renewal ? " on renewal" : " first") + ")"));
+                             std::to_string(WholeDays(max, now))));
     }
   }
 }

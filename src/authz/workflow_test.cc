@@ -206,7 +206,7 @@ TEST(CheckRequestTest, DurationCapsFirstAndRenewal) {
   d.duration_days = 60;
   auto v = CheckRequest(book, d, nullptr, at);
   EXPECT_THAT(Rules(v), ElementsAre("duration.first"));
-  EXPECT_EQ(v[0].message, "duration_days: got 60, want <= 59 (P2M first) (L. 851-3)");
+  EXPECT_EQ(v[0].message, "duration_days: got 60, want <= 59 (L. 851-3)");
 
   Authorisation prev;
   prev.id = "auth_1";
@@ -223,7 +223,7 @@ TEST(CheckRequestTest, DurationCapsFirstAndRenewal) {
   sat.subsidiarity = "technical";
   v = CheckRequest(book, sat, nullptr, at);
   EXPECT_THAT(Rules(v), ElementsAre("duration.first"));
-  EXPECT_EQ(v[0].message, "duration_days: got 31, want <= 30 (P30D first) (L. 852-3)");
+  EXPECT_EQ(v[0].message, "duration_days: got 31, want <= 30 (L. 852-3)");
 
   auto nearby = Draft("L852-1-II", "dgsi", "interior", {"4"}, 2);
   EXPECT_THAT(CheckRequest(book, nearby, nullptr, at), IsEmpty());
