@@ -41,7 +41,7 @@ namespace cloison::store {
 // One domain object. The indexed columns are what lists and quotas filter on;
 // `body` is the domain module's encoding of the whole object.
 struct Record {
-  std::string kind;       // "request", "authorisation", "quota", "principal", ...
+  std::string kind;  // "request", "authorisation", "quota", "principal", ...
   std::string id;
   std::string state;      // domain state name, "" if none
   std::string technique;  // "" if none
@@ -61,16 +61,16 @@ struct Filter {
   std::string minister;
   std::string service;
   std::optional<int64_t> ends_after;  // ends_at > value
-  std::string after_id;             // pagination: ids strictly greater, ascending
-  int limit = 0;                    // 0 = no limit
+  std::string after_id;               // pagination: ids strictly greater, ascending
+  int limit = 0;                      // 0 = no limit
 };
 
 // One entry of the future ledger: a state change, in its canonical encoding
 // (doc/formats/event.md). `index` is assigned by Append.
 struct Event {
   int64_t index = -1;
-  std::string type;     // "request.submitted", "opinion.given", ...
-  std::string body;     // canonical bytes, hashed by the ledger
+  std::string type;  // "request.submitted", "opinion.given", ...
+  std::string body;  // canonical bytes, hashed by the ledger
   bool operator==(const Event&) const = default;
 };
 
@@ -127,6 +127,7 @@ struct SqliteOptions {
 // its schema to the latest version with the migrations in
 // src/store/sqlite/migrations (compiled in). ":memory:" is not supported:
 // WAL needs a file.
-Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteOptions& options = {});
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path,
+                                          const SqliteOptions& options = {});
 
 }  // namespace cloison::store

@@ -9,7 +9,9 @@ namespace {
 
 // sqlite3_bind_text/blob treat a null pointer as SQL NULL; an empty view may
 // carry one, and an empty string must stay an empty string.
-const char* NonNull(std::string_view v) { return v.data() != nullptr ? v.data() : ""; }
+const char* NonNull(std::string_view v) {
+  return v.data() != nullptr ? v.data() : "";
+}
 
 }  // namespace
 
@@ -42,7 +44,9 @@ Status SqliteError(int rc, std::string_view purpose, std::string_view detail) {
 
 // ---- Statement ------------------------------------------------------------
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Status Statement::Check(int rc) const {
   if (rc == SQLITE_OK) return Status::Ok();
@@ -76,7 +80,9 @@ Status Statement::Run() {
   }
 }
 
-int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t Statement::ColumnInt(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::ColumnText(int column) const {
   // sqlite3_column_blob then _bytes, in that order (sqlite3.h, "Result Values
@@ -101,8 +107,8 @@ void Statement::Reset() {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      int busy_timeout_ms) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  flags |= mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                   : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |=
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -159,6 +165,8 @@ Result<int64_t> Connection::QueryInt(const std::string& sql, std::string_view pu
   return stmt->ColumnInt(0);
 }
 
-bool Connection::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+bool Connection::InAutocommit() const {
+  return sqlite3_get_autocommit(db_) != 0;
+}
 
 }  // namespace cloison::store::sqlite

@@ -28,9 +28,9 @@ Loaded Load() {
     auto [end, ec] = std::from_chars(name.data(), name.data() + 4, version);
     int want = static_cast<int>(loaded.migrations.size()) + 1;
     if (ec != std::errc() || end != name.data() + 4 || version != want) {
-      loaded.status = Status::Internal("store: migration " + std::string(name) +
-                                       ": want version " + std::to_string(want) +
-                                       " (migrations are numbered 1..N without gap)");
+      loaded.status =
+          Status::Internal("store: migration " + std::string(name) + ": want version " +
+                           std::to_string(want) + " (migrations are numbered 1..N without gap)");
       loaded.migrations.clear();
       return loaded;
     }
@@ -53,7 +53,8 @@ struct Identity {
 
 Result<Identity> ReadIdentity(Connection& conn) {
   Identity id;
-  ASSIGN_OR_RETURN(id.application_id, conn.QueryInt("PRAGMA application_id", "read application_id"));
+  ASSIGN_OR_RETURN(id.application_id,
+                   conn.QueryInt("PRAGMA application_id", "read application_id"));
   ASSIGN_OR_RETURN(id.objects, conn.QueryInt("SELECT count(*) FROM sqlite_schema", "read schema"));
   ASSIGN_OR_RETURN(int64_t meta, conn.QueryInt("SELECT count(*) FROM sqlite_schema "
                                                "WHERE type = 'table' AND name = 'meta'",
@@ -127,8 +128,8 @@ Status Migrate(Connection& conn) {
     Status s = conn.Exec(m.sql, "apply migration " + std::string(m.name));
     if (!s.ok()) return fail(s);
   }
-  Status s = conn.Exec("PRAGMA application_id = " + std::to_string(kApplicationId),
-                       "set application_id");
+  Status s =
+      conn.Exec("PRAGMA application_id = " + std::to_string(kApplicationId), "set application_id");
   if (!s.ok()) return fail(s);
   {
     Result<StatementUse> stmt = conn.Prepare(

@@ -97,10 +97,9 @@ Status ValidateMetaKey(const std::string& key) {
 }
 
 Result<Record> GetRecord(Connection& conn, const std::string& kind, const std::string& id) {
-  ASSIGN_OR_RETURN(StatementUse s,
-                   conn.Prepare(std::string("SELECT ") + kRecordColumns +
-                                    " FROM records WHERE kind = ?1 AND id = ?2",
-                                "get record"));
+  ASSIGN_OR_RETURN(StatementUse s, conn.Prepare(std::string("SELECT ") + kRecordColumns +
+                                                    " FROM records WHERE kind = ?1 AND id = ?2",
+                                                "get record"));
   RETURN_IF_ERROR(s->BindText(1, kind));
   RETURN_IF_ERROR(s->BindText(2, id));
   ASSIGN_OR_RETURN(bool row, s->Step());
@@ -110,9 +109,9 @@ Result<Record> GetRecord(Connection& conn, const std::string& kind, const std::s
 
 Result<std::vector<Record>> ListRecords(Connection& conn, const Filter& filter) {
   RETURN_IF_ERROR(ValidateFilter(filter));
-  ASSIGN_OR_RETURN(StatementUse s,
-                   conn.Prepare(std::string("SELECT ") + kRecordColumns + FilterSql(filter),
-                                "list records"));
+  ASSIGN_OR_RETURN(
+      StatementUse s,
+      conn.Prepare(std::string("SELECT ") + kRecordColumns + FilterSql(filter), "list records"));
   RETURN_IF_ERROR(BindFilter(*s, filter));
   std::vector<Record> out;
   for (;;) {
@@ -125,9 +124,9 @@ Result<std::vector<Record>> ListRecords(Connection& conn, const Filter& filter) 
 
 Result<int64_t> CountRecords(Connection& conn, const Filter& filter) {
   RETURN_IF_ERROR(ValidateFilter(filter));
-  ASSIGN_OR_RETURN(StatementUse s,
-                   conn.Prepare("SELECT count(*) FROM (SELECT 1" + FilterSql(filter) + ")",
-                                "count records"));
+  ASSIGN_OR_RETURN(
+      StatementUse s,
+      conn.Prepare("SELECT count(*) FROM (SELECT 1" + FilterSql(filter) + ")", "count records"));
   RETURN_IF_ERROR(BindFilter(*s, filter));
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return Status::Internal("store: count records: no row");
@@ -172,7 +171,8 @@ Result<int64_t> CountEvents(Connection& conn) {
 }
 
 Result<std::string> GetMetaValue(Connection& conn, const std::string& key) {
-  ASSIGN_OR_RETURN(StatementUse s, conn.Prepare("SELECT value FROM meta WHERE key = ?1", "get meta"));
+  ASSIGN_OR_RETURN(StatementUse s,
+                   conn.Prepare("SELECT value FROM meta WHERE key = ?1", "get meta"));
   RETURN_IF_ERROR(s->BindText(1, key));
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return Status::NotFound("store: no meta value for key " + key);
@@ -202,9 +202,9 @@ Status PutRecord(Connection& conn, const Record& r) {
 }
 
 Status InsertEvent(Connection& conn, int64_t index, const Event& event) {
-  ASSIGN_OR_RETURN(StatementUse s,
-                   conn.Prepare("INSERT INTO events (idx, type, body) VALUES (?1, ?2, ?3)",
-                                "append event"));
+  ASSIGN_OR_RETURN(
+      StatementUse s,
+      conn.Prepare("INSERT INTO events (idx, type, body) VALUES (?1, ?2, ?3)", "append event"));
   RETURN_IF_ERROR(s->BindInt(1, index));
   RETURN_IF_ERROR(s->BindText(2, event.type));
   RETURN_IF_ERROR(s->BindBlob(3, event.body));

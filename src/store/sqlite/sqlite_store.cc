@@ -60,8 +60,8 @@ class Engine {
       }
     }
     if (conn == nullptr) {
-      ASSIGN_OR_RETURN(conn, Connection::Open(path_, Connection::Mode::kReadOnly,
-                                              options_.busy_timeout_ms));
+      ASSIGN_OR_RETURN(
+          conn, Connection::Open(path_, Connection::Mode::kReadOnly, options_.busy_timeout_ms));
     }
     RETURN_IF_ERROR(RunCached(*conn, "BEGIN", "begin read transaction"));
     // In WAL mode the snapshot is taken by the first read, not by BEGIN.
@@ -139,9 +139,7 @@ class SqliteReadTx final : public ReadTx {
     return ReadEvents(*conn_, from, limit);
   }
   Result<int64_t> EventCount() override { return CountEvents(*conn_); }
-  Result<std::string> GetMeta(const std::string& key) override {
-    return GetMetaValue(*conn_, key);
-  }
+  Result<std::string> GetMeta(const std::string& key) override { return GetMetaValue(*conn_, key); }
 
  private:
   std::shared_ptr<Engine> engine_;
@@ -321,9 +319,9 @@ namespace {
 
 Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
                                                const SqliteOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                   Connection::Open(path, Connection::Mode::kReadWriteCreate,
-                                    options.busy_timeout_ms));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<Connection> writer,
+      Connection::Open(path, Connection::Mode::kReadWriteCreate, options.busy_timeout_ms));
   // Identify the file before changing anything in it (journal mode included):
   // a foreign database or a newer store is refused untouched.
   ASSIGN_OR_RETURN(int version, ReadSchemaVersion(*writer));
@@ -342,9 +340,9 @@ Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
     }
   }
   // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
-  RETURN_IF_ERROR(writer->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                        : "PRAGMA synchronous = NORMAL",
-                               "set synchronous"));
+  RETURN_IF_ERROR(writer->Exec(
+      options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+      "set synchronous"));
   RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
   RETURN_IF_ERROR(Migrate(*writer));
   return writer;

@@ -5,7 +5,7 @@
 // backend runs exactly the same cases.
 //
 // Each case returns OK, or a Status whose message says which expectation
-// failed, where (conformance.cc:LINE), and what was got and wanted.
+// failed, where (conformance_tx.cc:LINE...), and what was got and wanted.
 //
 // Thread-safety: cases are independent; each runs on the storage its factory
 // opens. Some cases start threads of their own and join them before returning.
