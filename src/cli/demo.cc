@@ -242,11 +242,7 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   journalist.protected_profession = true;
   s.Submit(dgsi, journalist, "DGSI invokes urgency against a journalist");
 
-  // 9. After the satellite experiment's sunset, the technique is unavailable.
-  clock.Set(*ParseTime("2025-08-04T09:00:00Z"));
-  s.Submit(dgse, sat, "August 2025: DGSE asks for satellite interception again");
-
-  // 10. Termination.
+  // 9. Termination.
   if (!a1.empty()) {
     s.Step("The PM terminates the first interception");
     auto t = wf.Terminate(pm, a1, "Target left the territory.");
@@ -267,6 +263,10 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
       }
       out << "\n";
     }
+  // 10. After the satellite experiment's sunset, the technique is unavailable.
+  clock.Set(*ParseTime("2025-08-04T09:00:00Z"));
+  s.Submit(dgse, sat, "August 2025: DGSE asks for satellite interception again");
+
   auto tx = inst->store->BeginRead();
   int64_t events = 0;
   if (tx.ok()) {

@@ -123,8 +123,11 @@ Result<Principal> Workflow::AddPrincipal(Principal p) {
       return Status::InvalidArgument("minister: got \"" + p.minister + "\", not in the rulebook");
   }
   p.id = ids_.Next("prn");
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   store::Record rec = RecordOf(p);
   RETURN_IF_ERROR(tx->Put(rec));
   RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"principal.added", "system", p.id}, rec,
@@ -152,8 +155,11 @@ Result<Outcome<authz::Request>> Workflow::SubmitRequest(const Principal& actor,
   if (actor.role == Role::kMinister && actor.minister != draft.minister)
     return Status::PermissionDenied("minister: the " + actor.minister + " minister may not sign for " +
                                     draft.minister);
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   const authz::Authorisation* renewed_ptr = nullptr;
   authz::Authorisation renewed;
   if (!draft.renews.empty()) {
@@ -205,8 +211,11 @@ Result<Outcome<authz::Request>> Workflow::GiveOpinion(const Principal& actor,
                                                       authz::Formation formation,
                                                       const std::string& reasons) {
   RETURN_IF_ERROR(Require(actor, {Role::kCnctr}, "give opinions"));
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Request req, LoadRequest(*tx, request_id));
   if (req.state != authz::RequestState::kAwaitingOpinion &&
       !(req.state == authz::RequestState::kOpinionGiven && req.opinion && req.opinion->deemed)) {
@@ -262,8 +271,11 @@ Result<authz::QuotaView> Workflow::LoadQuotaView(store::ReadTx& tx, const std::s
 Result<Outcome<Decided>> Workflow::Decide(const Principal& actor, const std::string& request_id,
                                           const authz::DecisionInput& input) {
   RETURN_IF_ERROR(Require(actor, {Role::kPm}, "decide on requests"));
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Request req, LoadRequest(*tx, request_id));
   if (req.state != authz::RequestState::kAwaitingOpinion &&
       req.state != authz::RequestState::kOpinionGiven) {
@@ -351,13 +363,13 @@ Result<Outcome<Decided>> Workflow::Decide(const Principal& actor, const std::str
 
 Result<Outcome<authz::Quota>> Workflow::SetQuota(const Principal& actor, const authz::Quota& input) {
   RETURN_IF_ERROR(Require(actor, {Role::kPm}, "set quotas"));
-  Time now = clock_.Now();
   authz::Quota q = input;
   q.set_by = actor.id;
-  q.set_at = now;
   auto violations = authz::CheckQuota(book_, q);
   if (!violations.empty()) return Outcome<authz::Quota>{std::move(q), std::move(violations)};
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  Time now = clock_.Now();
+  q.set_at = now;
   store::Record rec = RecordOf(q);
   RETURN_IF_ERROR(tx->Put(rec));
   json::object alloc;
@@ -375,8 +387,11 @@ Result<authz::Authorisation> Workflow::Terminate(const Principal& actor,
                                                  const std::string& authorisation_id,
                                                  const std::string& reasons) {
   RETURN_IF_ERROR(Require(actor, {Role::kPm}, "terminate authorisations"));
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Authorisation a, LoadAuthorisation(*tx, authorisation_id));
   auto state = authz::StateAt(a, now);
   if (state == authz::AuthorisationState::kCancelled || state == authz::AuthorisationState::kExpired)
@@ -400,8 +415,11 @@ Result<authz::Authorisation> Workflow::JustifyUrgency(const Principal& actor,
                                                       const std::string& reasons) {
   RETURN_IF_ERROR(Require(actor, {Role::kPm}, "justify urgencies"));
   if (reasons.empty()) return Status::InvalidArgument("reasons: missing");
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Authorisation a, LoadAuthorisation(*tx, authorisation_id));
   if (!a.urgency) return Status::FailedPrecondition("authorisation " + a.id + " was not an urgency");
   if (a.justified_at) return Status::FailedPrecondition("authorisation " + a.id + " is already justified");
@@ -425,8 +443,11 @@ Result<authz::Authorisation> Workflow::RecordConseilEtatRuling(const Principal& 
                                                               const std::string& case_ref) {
   RETURN_IF_ERROR(Require(actor, {Role::kPm}, "record Conseil d'État rulings"));
   if (case_ref.empty()) return Status::InvalidArgument("case: missing");
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Authorisation a, LoadAuthorisation(*tx, authorisation_id));
   if (a.state != authz::AuthorisationState::kAwaitingConseilEtat)
     return Status::FailedPrecondition("authorisation " + a.id + " is " +
@@ -459,8 +480,11 @@ Result<authz::Authorisation> Workflow::RecordConseilEtatRuling(const Principal& 
 }
 
 Result<int> Workflow::ExpireDue() {
-  Time now = clock_.Now();
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  // Read the clock once the write lock is held, so that commit order and
+  // time order agree (a decision never counts quotas at an earlier instant
+  // than a decision committed before it).
+  Time now = clock_.Now();
   store::Filter f;
   f.kind = kAuthorisation;
   f.states = LiveStates();
