@@ -11,7 +11,9 @@ std::string Index(std::string_view list, size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 bool Overlap(const Validity& a, const Validity& b) {
   if (a.until && b.from && *a.until < *b.from) return false;
@@ -64,12 +66,14 @@ class Checker {
       int l = t.cite.line;
       NeedArticle(t.cite, k + ".article", l, "the technique");
       NeedArticle(t.duration_cite, k + ".duration_article", l, "its maximum duration");
-      if (!t.purposes.empty()) NeedArticle(t.purposes_cite, k + ".purposes_article", l, "its purposes");
+      if (!t.purposes.empty())
+        NeedArticle(t.purposes_cite, k + ".purposes_article", l, "its purposes");
       for (size_t j = 0; j < t.retention.size(); ++j) {
         NeedArticle(t.retention[j].cite, k + "." + Index("retention", j) + ".article", l,
                     "the retention period");
       }
-      if (t.unrelated_max) NeedArticle(t.unrelated_cite, k + ".unrelated_article", l, "unrelated_max");
+      if (t.unrelated_max)
+        NeedArticle(t.unrelated_cite, k + ".unrelated_article", l, "unrelated_max");
       NeedArticle(t.urgency_cite, k + ".urgency_article", l, "urgency eligibility");
       if (t.requires_subsidiarity) {
         NeedArticle(t.subsidiarity_cite, k + ".subsidiarity_article", l, "requires_subsidiarity");
@@ -194,8 +198,8 @@ class Checker {
     for (size_t i = 0; i < b_.techniques.size(); ++i) {
       const Technique& t = b_.techniques[i];
       std::string k = Index("techniques", i);
-      KnownPurposes(t.purposes, k + ".purposes", t.purposes_cite.line ? t.purposes_cite.line
-                                                                       : t.cite.line);
+      KnownPurposes(t.purposes, k + ".purposes",
+                    t.purposes_cite.line ? t.purposes_cite.line : t.cite.line);
       // L. 821-4: 4 months at most unless a technique sets another maximum;
       // the rulebook keeps the general cap above every technique's own.
       int dl = t.duration_cite.line ? t.duration_cite.line : t.cite.line;
@@ -269,8 +273,10 @@ class Checker {
         for (const Technique& t : b_.techniques) {
           if (t.id != id || t.second_circle_allowed || !Overlap(t.validity, s.validity)) continue;
           Add(Index(k + ".techniques", j), l,
-              "got " + Quoted(id) + " for a second-circle service, want a technique with "
-              "second_circle_allowed (" + t.second_circle_cite.article + ")");
+              "got " + Quoted(id) +
+                  " for a second-circle service, want a technique with "
+                  "second_circle_allowed (" +
+                  t.second_circle_cite.article + ")");
           break;
         }
       }
@@ -290,15 +296,16 @@ class Checker {
 bool PeriodLonger(const Period& a, const Period& b) {
   // 2024 is a leap year; 24 starts cover every month length and February both ways.
   for (int m = 0; m < 24; ++m) {
-    Time start = AddMonths(StartOf(Date{std::chrono::year(2024), std::chrono::January,
-                                        std::chrono::day(1)}),
-                           m);
+    Time start = AddMonths(
+        StartOf(Date{std::chrono::year(2024), std::chrono::January, std::chrono::day(1)}), m);
     if (a.After(start) > b.After(start)) return true;
   }
   return false;
 }
 
-std::vector<Problem> CheckRulebook(const Rulebook& book) { return Checker(book).Run(); }
+std::vector<Problem> CheckRulebook(const Rulebook& book) {
+  return Checker(book).Run();
+}
 
 std::string FormatProblems(std::string_view source, const std::vector<Problem>& problems,
                            size_t max) {

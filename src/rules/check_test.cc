@@ -11,9 +11,13 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string Source(const std::string& rel) { return std::string(CLOISON_SOURCE_DIR) + "/" + rel; }
+std::string Source(const std::string& rel) {
+  return std::string(CLOISON_SOURCE_DIR) + "/" + rel;
+}
 
-Date D(std::string_view ymd) { return *ParseDate(ymd); }
+Date D(std::string_view ymd) {
+  return *ParseDate(ymd);
+}
 
 class CheckTest : public ::testing::Test {
  protected:
@@ -41,7 +45,9 @@ class CheckTest : public ::testing::Test {
   Rulebook book_;
 };
 
-TEST_F(CheckTest, MinimalIsClean) { EXPECT_THAT(CheckRulebook(book_), IsEmpty()); }
+TEST_F(CheckTest, MinimalIsClean) {
+  EXPECT_THAT(CheckRulebook(book_), IsEmpty());
+}
 
 TEST_F(CheckTest, UnknownTechniqueInService) {
   svc().techniques = {"L999-1"};
@@ -91,8 +97,8 @@ TEST_F(CheckTest, DaysOverTheCapInSomeMonths) {
 }
 
 TEST_F(CheckTest, RetentionForAKindNotCollected) {
-  tech().retention.push_back({ItemKind::kUrl, {0, 120, 0}, "collection", std::nullopt,
-                              {"L. 822-2 I 2°", 50, ""}});
+  tech().retention.push_back(
+      {ItemKind::kUrl, {0, 120, 0}, "collection", std::nullopt, {"L. 822-2 I 2°", 50, ""}});
   Problem p = Only("techniques[0].retention[1].kind");
   EXPECT_EQ(p.line, 50);
   EXPECT_THAT(p.message, HasSubstr("got \"url\", want a kind L852-3 collects"));
@@ -218,8 +224,8 @@ TEST_F(CheckTest, SeveralProblemsAreAllReported) {
 }
 
 TEST(PeriodLongerTest, ComparesOverEveryMonthStart) {
-  EXPECT_TRUE(PeriodLonger({1, 0, 0}, {0, 30, 0}));   // from 1 January
-  EXPECT_TRUE(PeriodLonger({0, 30, 0}, {1, 0, 0}));   // from 1 February
+  EXPECT_TRUE(PeriodLonger({1, 0, 0}, {0, 30, 0}));  // from 1 January
+  EXPECT_TRUE(PeriodLonger({0, 30, 0}, {1, 0, 0}));  // from 1 February
   EXPECT_FALSE(PeriodLonger({4, 0, 0}, {4, 0, 0}));
   EXPECT_FALSE(PeriodLonger({0, 0, 48}, {0, 2, 0}));
   EXPECT_FALSE(PeriodLonger({0, 2, 0}, {0, 0, 48}));
@@ -233,8 +239,9 @@ TEST(LoadAndCheckTest, ListsProblemsWithFileLineAndKey) {
   auto r = LoadAndCheck(path);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-  EXPECT_THAT(r.status().message(),
-              HasSubstr(path + ":24: techniques[0].max_first: got P6M, want at most P4M (L. 821-4)"));
+  EXPECT_THAT(
+      r.status().message(),
+      HasSubstr(path + ":24: techniques[0].max_first: got P6M, want at most P4M (L. 821-4)"));
   EXPECT_THAT(r.status().message(),
               HasSubstr(path + ":43: services[0].minister: got \"army\", want a minister"));
 }

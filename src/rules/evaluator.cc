@@ -40,8 +40,7 @@ uint8_t KindMask(const Technique& t) {
   return mask;
 }
 
-Result<Time> DestroyBy(const Rulebook& book, const Technique& t, ItemKind kind,
-                       Time collected_at) {
+Result<Time> DestroyBy(const Rulebook& book, const Technique& t, ItemKind kind, Time collected_at) {
   ASSIGN_OR_RETURN(const Retention* r, RetentionFor(t, kind));
   if (r->counted_from == "decryption") return Ceiling(book, *r, collected_at);
   Time deadline = r->period.After(collected_at);

@@ -7,9 +7,13 @@
 namespace cloison::rules {
 namespace {
 
-std::string Source(const std::string& rel) { return std::string(CLOISON_SOURCE_DIR) + "/" + rel; }
+std::string Source(const std::string& rel) {
+  return std::string(CLOISON_SOURCE_DIR) + "/" + rel;
+}
 
-Time T(std::string_view rfc3339) { return *ParseTime(rfc3339); }
+Time T(std::string_view rfc3339) {
+  return *ParseTime(rfc3339);
+}
 
 class EvaluatorTest : public ::testing::Test {
  protected:
@@ -53,8 +57,8 @@ TEST_F(EvaluatorTest, ConnectionDataIsKeptFourYears) {
   auto t = DestroyBy(*book_, Tech("L851-1"), ItemKind::kConnectionData, T("2022-03-01T00:00:00Z"));
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(*t, T("2026-03-01T00:00:00Z"));
-  auto leap = DestroyBy(*book_, Tech("L851-1"), ItemKind::kConnectionData,
-                        T("2024-02-29T10:00:00Z"));
+  auto leap =
+      DestroyBy(*book_, Tech("L851-1"), ItemKind::kConnectionData, T("2024-02-29T10:00:00Z"));
   ASSERT_TRUE(leap.ok());
   EXPECT_EQ(*leap, T("2028-02-29T10:00:00Z"));
 }
@@ -70,7 +74,8 @@ TEST_F(EvaluatorTest, KindNotCollectedIsAnError) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(t.status().message(), "kind: got \"url\", want a kind L852-3 collects (L. 852-3)");
-  EXPECT_FALSE(DestroyBy(*book_, Tech("L853-3"), ItemKind::kSoundImage, T("2024-01-10T08:00:00Z")).ok());
+  EXPECT_FALSE(
+      DestroyBy(*book_, Tech("L853-3"), ItemKind::kSoundImage, T("2024-01-10T08:00:00Z")).ok());
 }
 
 TEST_F(EvaluatorTest, CollectedKindWithoutRuleIsAnError) {

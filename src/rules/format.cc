@@ -59,7 +59,9 @@ std::string Span(const Validity& v) {
          (v.until ? FormatDate(*v.until) : std::string(""));
 }
 
-std::string YesNo(bool b) { return b ? "yes" : "no"; }
+std::string YesNo(bool b) {
+  return b ? "yes" : "no";
+}
 
 // "L. 821-3 (sec.)": the article with its note when the note is short.
 std::string Cited(const Cite& c) {
@@ -82,7 +84,8 @@ std::string FormatRulebook(const Rulebook& b) {
   out += "In force from " + FormatDate(b.effective) + "\n";
 
   out += Section("Techniques");
-  TextTable tech({"id", "label", "article", "in force", "first", "renewal", "duration", "purposes"});
+  TextTable tech(
+      {"id", "label", "article", "in force", "first", "renewal", "duration", "purposes"});
   for (const Technique& t : b.techniques) {
     tech.Row({t.id, t.label, Cited(t.cite), Span(t.validity), t.max_first.ToString(),
               t.max_renewal.ToString(), Cited(t.duration_cite),
@@ -118,18 +121,18 @@ std::string FormatRulebook(const Rulebook& b) {
       window = FormatDate(t.window->start) + ".." + FormatDate(t.window->sunset) + ", report " +
                FormatDate(t.window->report_due) + " (" + Cited(t.window->cite) + ")";
     }
-    flags.Row({t.id, YesNo(t.urgency_eligible), YesNo(t.requires_subsidiarity),
-               YesNo(t.deferred_centralisation_allowed), YesNo(t.requires_collegial_opinion),
-               YesNo(t.quota_required), YesNo(t.second_circle_allowed),
-               t.unrelated_max ? t.unrelated_max->ToString() + " (" + Cited(t.unrelated_cite) + ")"
-                               : "-",
-               window.empty() ? "-" : window});
+    flags.Row(
+        {t.id, YesNo(t.urgency_eligible), YesNo(t.requires_subsidiarity),
+         YesNo(t.deferred_centralisation_allowed), YesNo(t.requires_collegial_opinion),
+         YesNo(t.quota_required), YesNo(t.second_circle_allowed),
+         t.unrelated_max ? t.unrelated_max->ToString() + " (" + Cited(t.unrelated_cite) + ")" : "-",
+         window.empty() ? "-" : window});
   }
   out += flags.Render();
 
   out += Section("Services");
-  TextTable svc({"id", "label", "circle", "minister", "techniques", "purposes", "article",
-                 "in force"});
+  TextTable svc(
+      {"id", "label", "circle", "minister", "techniques", "purposes", "article", "in force"});
   for (const Service& s : b.services) {
     svc.Row({s.id, s.label, std::to_string(s.circle), s.minister,
              s.techniques.empty() ? "all" : Join(s.techniques),

@@ -10,7 +10,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Source(const std::string& rel) { return std::string(CLOISON_SOURCE_DIR) + "/" + rel; }
+std::string Source(const std::string& rel) {
+  return std::string(CLOISON_SOURCE_DIR) + "/" + rel;
+}
 
 int Count(const std::string& text, const std::string& what) {
   int n = 0;

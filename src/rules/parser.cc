@@ -240,7 +240,8 @@ class Table {
     if (n == nullptr) return std::optional<std::vector<std::string>>();
     const toml::array* arr = n->as_array();
     if (arr == nullptr) return WrongType(key, *n, "an array of strings");
-    if (arr->empty()) return KeyError(key, "got [], want at least one value (omit the key for none)");
+    if (arr->empty())
+      return KeyError(key, "got [], want at least one value (omit the key for none)");
     std::vector<std::string> out;
     for (size_t i = 0; i < arr->size(); ++i) {
       const toml::node& e = *arr->get(i);
@@ -334,7 +335,8 @@ class Table {
     for (size_t i = 0; i < arr->size(); ++i) {
       const toml::node& e = *arr->get(i);
       if (!e.is_table()) {
-        return Error(::cloison::rules::LineOf(e.source()), Path(key) + "[" + std::to_string(i) + "]",
+        return Error(::cloison::rules::LineOf(e.source()),
+                     Path(key) + "[" + std::to_string(i) + "]",
                      "got " + Describe(e) + ", want a table");
       }
     }
@@ -396,7 +398,7 @@ Result<Minister> ReadMinister(const Table& r) {
   return m;
 }
 
-constexpr std::string_view kRetentionKeys[] = {"kind",    "period", "counted_from",
+constexpr std::string_view kRetentionKeys[] = {"kind",    "period",  "counted_from",
                                                "ceiling", "article", "note"};
 
 Result<Retention> ReadRetention(const Table& r) {
@@ -428,6 +430,7 @@ Result<LegalWindow> ReadWindow(const Table& r) {
   return w;
 }
 
+// clang-format off
 constexpr std::string_view kTechniqueKeys[] = {
     "id", "label", "article", "note", "from", "until",
     "max_first", "max_renewal", "duration_article", "duration_note",
@@ -442,6 +445,7 @@ constexpr std::string_view kTechniqueKeys[] = {
     "quota_required", "quota_article", "quota_note",
     "window",
 };
+// clang-format on
 
 Result<Technique> ReadTechnique(const Table& r) {
   RETURN_IF_ERROR(r.CheckKeys());
@@ -465,7 +469,8 @@ Result<Technique> ReadTechnique(const Table& r) {
   if (retention != nullptr) {
     for (size_t i = 0; i < retention->size(); ++i) {
       const toml::table& rt = *retention->get(i)->as_table();
-      Table child = r.Child(rt, r.Path("retention") + "[" + std::to_string(i) + "]", kRetentionKeys);
+      Table child =
+          r.Child(rt, r.Path("retention") + "[" + std::to_string(i) + "]", kRetentionKeys);
       ASSIGN_OR_RETURN(Retention ret, ReadRetention(child));
       if (t.FindRetention(ret.kind) != nullptr) {
         return child.KeyError("kind", "got \"" + std::string(ItemKindName(ret.kind)) +
@@ -500,9 +505,9 @@ Result<Technique> ReadTechnique(const Table& r) {
   return t;
 }
 
-constexpr std::string_view kServiceKeys[] = {"id",       "label",      "circle",  "minister",
+constexpr std::string_view kServiceKeys[] = {"id",         "label",    "circle",  "minister",
                                              "techniques", "purposes", "article", "note",
-                                             "from",     "until"};
+                                             "from",       "until"};
 
 Result<Service> ReadService(const Table& r) {
   RETURN_IF_ERROR(r.CheckKeys());
@@ -534,13 +539,15 @@ Result<OpinionRules> ReadOpinion(const Table& r) {
   return o;
 }
 
+// clang-format off
 constexpr std::string_view kAuthorisationKeys[] = {
-    "max_default",          "max_default_article",     "max_default_note",
+    "max_default", "max_default_article", "max_default_note",
     "request_content_article", "request_content_note",
     "renewal_reasons_article", "renewal_reasons_note",
-    "override_article",     "override_note",
-    "conseil_etat_ruling",  "conseil_etat_article",    "conseil_etat_note",
+    "override_article", "override_note",
+    "conseil_etat_ruling", "conseil_etat_article", "conseil_etat_note",
 };
+// clang-format on
 
 Result<AuthorisationRules> ReadAuthorisation(const Table& r) {
   RETURN_IF_ERROR(r.CheckKeys());
@@ -583,11 +590,13 @@ Result<ProtectedProfessionRules> ReadProtected(const Table& r) {
   return p;
 }
 
+// clang-format off
 constexpr std::string_view kRndKeys[] = {
-    "first_circle_only",   "max_retention",       "article", "note",
+    "first_circle_only", "max_retention", "article", "note",
     "partitioned_storage", "collection_date_register", "algorithm_criteria_required",
-    "amendments_article",  "amendments_note",
+    "amendments_article", "amendments_note",
 };
+// clang-format on
 
 Result<RndRules> ReadRnd(const Table& r) {
   RETURN_IF_ERROR(r.CheckKeys());
@@ -605,12 +614,14 @@ Result<RndRules> ReadRnd(const Table& r) {
 
 constexpr std::string_view kEncryptedKeys[] = {"ceiling", "article", "note"};
 
+// clang-format off
 constexpr std::string_view kRootKeys[] = {
-    "version",    "id",       "title",   "effective",
-    "purposes",   "ministers", "techniques", "services",
-    "opinion",    "authorisation", "urgency", "protected_professions",
-    "rnd",        "encrypted",
+    "version", "id", "title", "effective",
+    "purposes", "ministers", "techniques", "services",
+    "opinion", "authorisation", "urgency", "protected_professions",
+    "rnd", "encrypted",
 };
+// clang-format on
 
 // Reads every table of an array of tables with `read`.
 template <typename T, typename F>
@@ -619,7 +630,8 @@ Status ReadAll(const Table& root, std::string_view key, std::span<const std::str
   ASSIGN_OR_RETURN(const toml::array* arr, root.Tables(key));
   for (size_t i = 0; i < arr->size(); ++i) {
     const toml::table& t = *arr->get(i)->as_table();
-    ASSIGN_OR_RETURN(T v, read(root.Child(t, std::string(key) + "[" + std::to_string(i) + "]", keys)));
+    ASSIGN_OR_RETURN(T v,
+                     read(root.Child(t, std::string(key) + "[" + std::to_string(i) + "]", keys)));
     out.push_back(std::move(v));
   }
   return Status::Ok();
@@ -651,13 +663,12 @@ Result<Rulebook> ReadRulebook(std::string_view source, const toml::table& doc) {
   RETURN_IF_ERROR(ReadAll(r, "techniques", kTechniqueKeys, ReadTechnique, b.techniques));
   RETURN_IF_ERROR(ReadAll(r, "services", kServiceKeys, ReadService, b.services));
   ASSIGN_OR_RETURN(b.opinion, ReadOne<OpinionRules>(r, "opinion", kOpinionKeys, ReadOpinion));
-  ASSIGN_OR_RETURN(b.authorisation, ReadOne<AuthorisationRules>(r, "authorisation",
-                                                                kAuthorisationKeys,
-                                                                ReadAuthorisation));
+  ASSIGN_OR_RETURN(b.authorisation, ReadOne<AuthorisationRules>(
+                                        r, "authorisation", kAuthorisationKeys, ReadAuthorisation));
   ASSIGN_OR_RETURN(b.urgency, ReadOne<UrgencyRules>(r, "urgency", kUrgencyKeys, ReadUrgency));
-  ASSIGN_OR_RETURN(b.protected_professions,
-                   ReadOne<ProtectedProfessionRules>(r, "protected_professions", kProtectedKeys,
-                                                     ReadProtected));
+  ASSIGN_OR_RETURN(
+      b.protected_professions,
+      ReadOne<ProtectedProfessionRules>(r, "protected_professions", kProtectedKeys, ReadProtected));
   ASSIGN_OR_RETURN(b.rnd, ReadOne<RndRules>(r, "rnd", kRndKeys, ReadRnd));
   ASSIGN_OR_RETURN(const toml::table* enc, r.SubTable("encrypted"));
   Table e = r.Child(*enc, "encrypted", kEncryptedKeys);
@@ -679,8 +690,9 @@ Result<Rulebook> ParseRulebook(std::string_view text, std::string_view source_na
   } catch (const toml::parse_error& e) {
     std::string line = std::to_string(LineOf(e.source()));
     std::string column = std::to_string(e.source().begin.column);
-    return Status::InvalidArgument(std::string(source_name) + ":" + line + ": TOML syntax, column " +
-                                   column + ": " + std::string(e.description()));
+    return Status::InvalidArgument(std::string(source_name) + ":" + line +
+                                   ": TOML syntax, column " + column + ": " +
+                                   std::string(e.description()));
   } catch (const std::exception& e) {
     return Status::Internal(std::string(source_name) + ": " + e.what());
   }

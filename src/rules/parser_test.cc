@@ -11,7 +11,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Source(const std::string& rel) { return std::string(CLOISON_SOURCE_DIR) + "/" + rel; }
+std::string Source(const std::string& rel) {
+  return std::string(CLOISON_SOURCE_DIR) + "/" + rel;
+}
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -94,22 +96,22 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"bad_period.toml", 24, "techniques[0].max_first: ",
                 "got \"P4X\", want a period such as P4M, P30D or PT48H"},
-        BadCase{"unknown_key.toml", 24, "techniques[0].max_frist: ",
-                "unknown key (did you mean max_first?)"},
+        BadCase{"unknown_key.toml", 24,
+                "techniques[0].max_frist: ", "unknown key (did you mean max_first?)"},
         BadCase{"missing_key.toml", 18, "techniques[0].max_first: ", "missing, want a period"},
         BadCase{"wrong_type.toml", 44, "services[0].circle: ", "got \"one\", want an integer"},
         BadCase{"float_circle.toml", 44, "services[0].circle: ", "got 1.5, want an integer"},
-        BadCase{"unknown_kind.toml", 28, "techniques[0].kinds[0]: ",
-                "got \"email\", want an item kind: correspondence"},
-        BadCase{"bad_date.toml", 23, "techniques[0].until: ",
-                "got \"2025-02-30\", want a calendar date"},
+        BadCase{"unknown_kind.toml", 28,
+                "techniques[0].kinds[0]: ", "got \"email\", want an item kind: correspondence"},
+        BadCase{"bad_date.toml", 23,
+                "techniques[0].until: ", "got \"2025-02-30\", want a calendar date"},
         BadCase{"bad_version.toml", 3, "version: ", "got 2, want 1"},
         BadCase{"syntax_error.toml", 20, "TOML syntax", "string"},
         BadCase{"duplicate_kind.toml", 28, "techniques[0].kinds[1]: ", "twice"},
-        BadCase{"wrong_type_list.toml", 26, "techniques[0].purposes: ",
-                "got \"4\", want an array of strings"},
-        BadCase{"bad_retention_kind.toml", 32, "techniques[0].retention[0].kind: ",
-                "got \"letters\", want an item kind"},
+        BadCase{"wrong_type_list.toml", 26,
+                "techniques[0].purposes: ", "got \"4\", want an array of strings"},
+        BadCase{"bad_retention_kind.toml", 32,
+                "techniques[0].retention[0].kind: ", "got \"letters\", want an item kind"},
         BadCase{"bad_counted_from.toml", 34, "techniques[0].retention[0].counted_from: ",
                 "want \"collection\" or \"decryption\""},
         BadCase{"unknown_root_key.toml", 7, "sunset: ", "unknown key; allowed here: version"},
@@ -120,7 +122,9 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 // Small in-memory variations of minimal.toml, for cases not worth a file.
-std::string Minimal() { return Slurp(Source("testdata/rules/minimal.toml")); }
+std::string Minimal() {
+  return Slurp(Source("testdata/rules/minimal.toml"));
+}
 
 std::string Replace(std::string text, std::string_view from, std::string_view to) {
   size_t pos = text.find(from);
@@ -150,9 +154,9 @@ TEST(ParserTest, RefusesDateTimesWhereDatesAreWanted) {
 }
 
 TEST(ParserTest, RefusesEmptyPurposeList) {
-  auto r = ParseRulebook(Replace(Minimal(), "purposes = [\"4\"]\npurposes_article",
-                                 "purposes = []\npurposes_article"),
-                         "x.toml");
+  auto r = ParseRulebook(
+      Replace(Minimal(), "purposes = [\"4\"]\npurposes_article", "purposes = []\npurposes_article"),
+      "x.toml");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("x.toml:26: techniques[0].purposes: got []"));
 }
@@ -163,8 +167,9 @@ TEST(ParserTest, RefusesDuplicateRetentionKind) {
                                  "period = \"P10D\"\n\n[techniques.window]"),
                          "x.toml");
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(),
-              HasSubstr("x.toml:37: techniques[0].retention[1].kind: got \"correspondence\" twice"));
+  EXPECT_THAT(
+      r.status().message(),
+      HasSubstr("x.toml:37: techniques[0].retention[1].kind: got \"correspondence\" twice"));
 }
 
 TEST(ParserTest, RefusesUnknownKeyInNestedTable) {
@@ -184,7 +189,8 @@ TEST(ParserTest, RefusesTableWhereArrayOfTablesIsWanted) {
 }
 
 TEST(ParserTest, AcceptsATechniqueThatCollectsNothing) {
-  auto r = ParseRulebook(Replace(Minimal(), "kinds = [\"correspondence\"]", "kinds = []"), "x.toml");
+  auto r =
+      ParseRulebook(Replace(Minimal(), "kinds = [\"correspondence\"]", "kinds = []"), "x.toml");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->techniques[0].kinds.empty());
 }

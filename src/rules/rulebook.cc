@@ -136,11 +136,15 @@ const Technique* Rulebook::FindTechnique(std::string_view id) const {
 const Purpose* Rulebook::FindPurpose(std::string_view id, Time at) const {
   return InForceAt(purposes, id, at);
 }
-const Purpose* Rulebook::FindPurpose(std::string_view id) const { return Latest(purposes, id); }
+const Purpose* Rulebook::FindPurpose(std::string_view id) const {
+  return Latest(purposes, id);
+}
 const Service* Rulebook::FindService(std::string_view id, Time at) const {
   return InForceAt(services, id, at);
 }
-const Service* Rulebook::FindService(std::string_view id) const { return Latest(services, id); }
+const Service* Rulebook::FindService(std::string_view id) const {
+  return Latest(services, id);
+}
 const Minister* Rulebook::FindMinister(std::string_view id) const {
   for (const Minister& m : ministers) {
     if (m.id == id) return &m;

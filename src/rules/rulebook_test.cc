@@ -18,8 +18,8 @@ Date D(std::string_view ymd) {
 }
 
 TEST(ItemKindTest, NamesRoundTrip) {
-  const char* names[] = {"correspondence", "connection_data", "computer_data",
-                         "sound_image",    "url",             "location"};
+  const char* names[] = {"correspondence", "connection_data", "computer_data", "sound_image", "url",
+                         "location"};
   for (int i = 0; i < kItemKindCount; ++i) {
     auto k = ParseItemKind(names[i]);
     ASSERT_TRUE(k.has_value()) << names[i];
@@ -36,8 +36,8 @@ TEST(PeriodTest, ParsesTheForms) {
     const char* text;
     Period want;
   } cases[] = {
-      {"P4M", {4, 0, 0}},     {"P30D", {0, 30, 0}},   {"PT48H", {0, 0, 48}},
-      {"P1M15D", {1, 15, 0}}, {"P60M", {60, 0, 0}},   {"P1M2DT3H", {1, 2, 3}},
+      {"P4M", {4, 0, 0}},      {"P30D", {0, 30, 0}},   {"PT48H", {0, 0, 48}},
+      {"P1M15D", {1, 15, 0}},  {"P60M", {60, 0, 0}},   {"P1M2DT3H", {1, 2, 3}},
       {"P2DT12H", {0, 2, 12}}, {"P120D", {0, 120, 0}}, {"P0M1D", {0, 1, 0}},
   };
   for (const Case& c : cases) {
@@ -48,10 +48,10 @@ TEST(PeriodTest, ParsesTheForms) {
 }
 
 TEST(PeriodTest, RejectsEverythingElse) {
-  const char* bad[] = {"",      "P",      "PT",     "4M",     "P4",      "P4X",    "P4Y",
-                       "P1W",   "PT30M",  "PT10S",  "P15D1M", "P4M4M",   "P-1M",   "P0D",
-                       "PT0H",  "p4m",    "P4m",    "P4M ",   " P4M",    "P123456M", "P1MT",
-                       "PT1H2H", "PT1HX", "P1.5M",  "P+1M",   "PTH",     "P4MT48", "P4M\n"};
+  const char* bad[] = {"",       "P",     "PT",    "4M",     "P4",    "P4X",      "P4Y",
+                       "P1W",    "PT30M", "PT10S", "P15D1M", "P4M4M", "P-1M",     "P0D",
+                       "PT0H",   "p4m",   "P4m",   "P4M ",   " P4M",  "P123456M", "P1MT",
+                       "PT1H2H", "PT1HX", "P1.5M", "P+1M",   "PTH",   "P4MT48",   "P4M\n"};
   for (const char* text : bad) {
     EXPECT_FALSE(ParsePeriod(text).has_value()) << '"' << text << '"';
   }

@@ -17,10 +17,18 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string Source(const std::string& rel) { return std::string(CLOISON_SOURCE_DIR) + "/" + rel; }
-Time T(std::string_view rfc3339) { return *ParseTime(rfc3339); }
-Date D(std::string_view ymd) { return *ParseDate(ymd); }
-Period P(std::string_view text) { return *ParsePeriod(text); }
+std::string Source(const std::string& rel) {
+  return std::string(CLOISON_SOURCE_DIR) + "/" + rel;
+}
+Time T(std::string_view rfc3339) {
+  return *ParseTime(rfc3339);
+}
+Date D(std::string_view ymd) {
+  return *ParseDate(ymd);
+}
+Period P(std::string_view text) {
+  return *ParsePeriod(text);
+}
 
 class ShippedTest : public ::testing::Test {
  protected:
@@ -90,9 +98,8 @@ TEST(ShippedRulebooksTest, DocumentedExampleLoadsAndChecksClean) {
 }
 
 TEST_F(ShippedTest, EveryTechniqueOfTheLaw) {
-  const char* ids[] = {"L851-1",   "L851-2",    "L851-3", "L851-4", "L851-5",
-                       "L851-6",   "L852-1-I",  "L852-1-II", "L852-2", "L852-3",
-                       "L853-1",   "L853-2",    "L853-3"};
+  const char* ids[] = {"L851-1",    "L851-2", "L851-3", "L851-4", "L851-5", "L851-6", "L852-1-I",
+                       "L852-1-II", "L852-2", "L852-3", "L853-1", "L853-2", "L853-3"};
   for (const char* id : ids) {
     const Technique* t = book_->FindTechnique(id, T("2021-08-01T00:00:00Z"));
     ASSERT_NE(t, nullptr) << id << " not in force on 2021-08-01";
@@ -108,10 +115,10 @@ TEST_F(ShippedTest, Durations) {
     const char* first;
     const char* renewal;
   } cases[] = {
-      {"L851-1", "P4M", "P4M"},   {"L851-2", "P4M", "P4M"},         {"L851-3", "P2M", "P4M"},
-      {"L851-4", "P4M", "P4M"},   {"L851-5", "P4M", "P4M"},         {"L851-6", "P2M", "P2M"},
-      {"L852-1-I", "P4M", "P4M"}, {"L852-1-II", "PT48H", "PT48H"},  {"L852-2", "P4M", "P4M"},
-      {"L852-3", "P30D", "P30D"}, {"L853-1", "P2M", "P2M"},         {"L853-2", "P2M", "P2M"},
+      {"L851-1", "P4M", "P4M"},   {"L851-2", "P4M", "P4M"},        {"L851-3", "P2M", "P4M"},
+      {"L851-4", "P4M", "P4M"},   {"L851-5", "P4M", "P4M"},        {"L851-6", "P2M", "P2M"},
+      {"L852-1-I", "P4M", "P4M"}, {"L852-1-II", "PT48H", "PT48H"}, {"L852-2", "P4M", "P4M"},
+      {"L852-3", "P30D", "P30D"}, {"L853-1", "P2M", "P2M"},        {"L853-2", "P2M", "P2M"},
       {"L853-3", "P30D", "P30D"},
   };
   for (const Case& c : cases) {
@@ -211,11 +218,12 @@ TEST_F(ShippedTest, Switches) {
 TEST_F(ShippedTest, ServicesAndMinisters) {
   std::vector<std::string> ministers;
   for (const Minister& m : book_->ministers) ministers.push_back(m.id);
-  EXPECT_THAT(ministers, ElementsAre("defence", "interior", "justice", "economy", "budget", "customs"));
+  EXPECT_THAT(ministers,
+              ElementsAre("defence", "interior", "justice", "economy", "budget", "customs"));
   struct Case {
     const char* id;
     const char* minister;
-  } first[] = {{"dgse", "defence"},  {"drm", "defence"},    {"drsd", "defence"},
+  } first[] = {{"dgse", "defence"},  {"drm", "defence"},   {"drsd", "defence"},
                {"dgsi", "interior"}, {"dnred", "customs"}, {"tracfin", "economy"}};
   for (const Case& c : first) {
     const Service* s = book_->FindService(c.id, T("2024-01-01T00:00:00Z"));
