@@ -469,7 +469,10 @@ DecisionOutcome Decide(const Rulebook& book, const Request& request, const Decis
   if (t != nullptr) {
     CheckQuotaRoom(*t, d, quota, out);
     // A renewal takes over when the renewed authorisation ends.
-    if (renewed != nullptr && renewed->ends_at > a.starts_at) a.starts_at = renewed->ends_at;
+    if (IsRenewal(d) && renewed != nullptr && renewed->id == d.renews &&
+        renewed->ends_at > a.starts_at) {
+      a.starts_at = renewed->ends_at;
+    }
     Time cap = MaxPeriod(book, *t, IsRenewal(d)).After(a.starts_at);
     a.ends_at = std::min(a.starts_at + std::max(d.duration_days, 0) * kDay, cap);
     if (std::optional<Time> hard = HardEnd(*t); hard && *hard < a.ends_at) {
