@@ -197,6 +197,48 @@ TEST_F(SqliteStoreTest, MigratesAnEmptyFileToTheLatestVersion) {
   }
 }
 
+// Every released schema version has a frozen store in testdata/store/; the
+// current binary opens each one and reads exactly what was written.
+TEST_F(SqliteStoreTest, OpensAFrozenVersion1Store) {
+  const std::string dump =
+      ReadFile(std::string(CLOISON_SOURCE_DIR) + "/testdata/store/sqlite-v1.sql");
+  ASSERT_FALSE(dump.empty());
+  {
+    RawDb raw(path());
+    ASSERT_EQ(raw.Exec(dump), SQLITE_OK) << raw.last_error;
+  }
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  {
+    auto rx = (*store)->BeginRead();
+    ASSERT_TRUE(rx.ok());
+    Record request;
+    request.kind = "request";
+    request.id = "req_0000000000000001";
+    request.state = "Approved";
+    request.technique = "L851-2";
+    request.minister = "interior";
+    request.service = "dgsi";
+    request.starts_at = 1735689600000000;
+    request.ends_at = 1743465600000000;
+    request.body = std::string("{\"v\":2}\0\xff", 9);
+    EXPECT_EQ(*(*rx)->Get("request", request.id), request);
+    Record quota = Rec("quota", "quota_L851-2", "{\"limit\":3}");
+    quota.technique = "L851-2";
+    EXPECT_EQ(*(*rx)->Get("quota", "quota_L851-2"), quota);
+    EXPECT_EQ(*(*rx)->GetMeta("origin"), "cloison.example/fixture");
+    auto events = (*rx)->Events(0, 10);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 3u);
+    EXPECT_EQ((*events)[0].type, "request.submitted");
+    EXPECT_EQ((*events)[2].body, std::string("\0\x01\x02", 3));
+  }
+  auto tx = (*store)->BeginWrite();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(*(*tx)->Append(Ev("next")), 3);
+  EXPECT_TRUE((*tx)->Commit().ok());
+}
+
 TEST_F(SqliteStoreTest, EmptyExistingFileIsAnEmptyStore) {
   WriteFile(path(), "");
   auto store = OpenSqlite(path());
