@@ -68,6 +68,95 @@ TEST(ParserTest, ReadsTheMinimalRulebook) {
   EXPECT_EQ(b.encrypted_ceiling, (Period{72, 0, 0}));
 }
 
+// every_key.toml uses every key of the format with a non-default value: each
+// must land in its field (and the parser's own "allowed but never read"
+// check must not fire).
+TEST(ParserTest, ReadsEveryKey) {
+  auto r = LoadRulebook(Source("testdata/rules/every_key.toml"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Rulebook& b = *r;
+  EXPECT_EQ(b.title, "Every key");
+  EXPECT_EQ(b.effective, *ParseDate("2021-08-01"));
+  EXPECT_EQ(b.purposes[0].label, "Purpose one");
+  EXPECT_EQ(b.purposes[0].cite.note, "purpose note");
+  EXPECT_EQ(b.purposes[0].validity.until, *ParseDate("2030-12-31"));
+  EXPECT_EQ(b.ministers[0].label, "Defence");
+  EXPECT_EQ(b.ministers[0].cite.note, "minister note");
+  const Technique& t = b.techniques[0];
+  EXPECT_EQ(t.label, "Technique one");
+  EXPECT_EQ(t.cite.note, "technique note");
+  EXPECT_EQ(t.max_renewal, (Period{2, 0, 0}));
+  EXPECT_EQ(t.duration_cite.article, "L. 2");
+  EXPECT_EQ(t.duration_cite.note, "duration note");
+  EXPECT_EQ(t.purposes_cite.article, "L. 3");
+  EXPECT_EQ(t.purposes_cite.note, "purposes note");
+  EXPECT_EQ(t.unrelated_max, (Period{0, 10, 0}));
+  EXPECT_EQ(t.unrelated_cite.article, "L. 4");
+  EXPECT_EQ(t.unrelated_cite.note, "unrelated note");
+  EXPECT_FALSE(t.urgency_eligible);
+  EXPECT_EQ(t.urgency_cite.article, "L. 5");
+  EXPECT_EQ(t.urgency_cite.note, "urgency note");
+  EXPECT_TRUE(t.requires_subsidiarity);
+  EXPECT_EQ(t.subsidiarity_cite.article, "L. 6");
+  EXPECT_EQ(t.subsidiarity_cite.note, "subsidiarity note");
+  EXPECT_TRUE(t.deferred_centralisation_allowed);
+  EXPECT_EQ(t.deferred_cite.article, "L. 7");
+  EXPECT_EQ(t.deferred_cite.note, "deferred note");
+  EXPECT_TRUE(t.requires_collegial_opinion);
+  EXPECT_EQ(t.collegial_cite.article, "L. 8");
+  EXPECT_EQ(t.collegial_cite.note, "collegial note");
+  EXPECT_FALSE(t.second_circle_allowed);
+  EXPECT_EQ(t.second_circle_cite.article, "L. 9");
+  EXPECT_EQ(t.second_circle_cite.note, "second circle note");
+  EXPECT_TRUE(t.quota_required);
+  EXPECT_EQ(t.quota_cite.article, "L. 10");
+  EXPECT_EQ(t.quota_cite.note, "quota note");
+  const Retention& ret = t.retention[0];
+  EXPECT_EQ(ret.counted_from, "decryption");
+  EXPECT_EQ(ret.ceiling, (Period{72, 0, 0}));
+  EXPECT_EQ(ret.cite.article, "L. 11");
+  EXPECT_EQ(ret.cite.note, "retention note");
+  ASSERT_TRUE(t.window.has_value());
+  EXPECT_EQ(t.window->start, *ParseDate("2021-08-01"));
+  EXPECT_EQ(t.window->report_due, *ParseDate("2030-06-30"));
+  EXPECT_EQ(t.window->cite.note, "window note");
+  const Service& s = b.services[0];
+  EXPECT_EQ(s.label, "Service one");
+  EXPECT_EQ(s.circle, 2);
+  EXPECT_EQ(s.techniques, std::vector<std::string>{"T1"});
+  EXPECT_EQ(s.purposes, std::vector<std::string>{"1"});
+  EXPECT_EQ(s.cite.note, "service note");
+  EXPECT_EQ(s.validity.until, *ParseDate("2030-12-31"));
+  EXPECT_EQ(b.opinion.deadline_single, (Period{0, 0, 12}));
+  EXPECT_EQ(b.opinion.deadline_collegial, (Period{0, 0, 36}));
+  EXPECT_EQ(b.opinion.cite.note, "opinion note");
+  EXPECT_EQ(b.authorisation.max_default, (Period{3, 0, 0}));
+  EXPECT_EQ(b.authorisation.max_default_cite.note, "max default note");
+  EXPECT_EQ(b.authorisation.request_content_cite.article, "L. 16");
+  EXPECT_EQ(b.authorisation.request_content_cite.note, "request content note");
+  EXPECT_EQ(b.authorisation.renewal_reasons_cite.article, "L. 17");
+  EXPECT_EQ(b.authorisation.renewal_reasons_cite.note, "renewal reasons note");
+  EXPECT_EQ(b.authorisation.override_cite.article, "L. 18");
+  EXPECT_EQ(b.authorisation.override_cite.note, "override note");
+  EXPECT_EQ(b.authorisation.conseil_etat_ruling, (Period{0, 0, 12}));
+  EXPECT_EQ(b.authorisation.conseil_etat_cite.note, "conseil note");
+  EXPECT_EQ(b.urgency.justification_due, (Period{0, 0, 12}));
+  EXPECT_EQ(b.urgency.cite.note, "urgency rules note");
+  EXPECT_FALSE(b.protected_professions.plenary_required);
+  EXPECT_FALSE(b.protected_professions.urgency_forbidden);
+  EXPECT_EQ(b.protected_professions.cite.note, "protected note");
+  EXPECT_FALSE(b.rnd.first_circle_only);
+  EXPECT_EQ(b.rnd.max_retention, (Period{12, 0, 0}));
+  EXPECT_EQ(b.rnd.cite.note, "rnd note");
+  EXPECT_TRUE(b.rnd.partitioned_storage);
+  EXPECT_TRUE(b.rnd.collection_date_register);
+  EXPECT_TRUE(b.rnd.algorithm_criteria_required);
+  EXPECT_EQ(b.rnd.amendments_cite.article, "L. 23");
+  EXPECT_EQ(b.rnd.amendments_cite.note, "amendments note");
+  EXPECT_EQ(b.encrypted_ceiling, (Period{36, 0, 0}));
+  EXPECT_EQ(b.encrypted_cite.note, "encrypted note");
+}
+
 struct BadCase {
   const char* file;
   int line;
