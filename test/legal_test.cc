@@ -39,9 +39,13 @@ struct Case {
 };
 
 // gtest prints parameters; keep it short.
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name << " [" << c.row << "]"; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name << " [" << c.row << "]";
+}
 
-std::string SourceDir() { return CLOISON_SOURCE_DIR; }
+std::string SourceDir() {
+  return CLOISON_SOURCE_DIR;
+}
 
 bool ValidName(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -131,7 +135,8 @@ std::vector<std::string> Strings(const toml::table& t, std::string_view key) {
 std::map<std::string, int> Counts(const toml::table* t) {
   std::map<std::string, int> out;
   if (t == nullptr) return out;
-  for (const auto& [k, v] : *t) out[std::string(k.str())] = static_cast<int>(v.value_or(int64_t{0}));
+  for (const auto& [k, v] : *t)
+    out[std::string(k.str())] = static_cast<int>(v.value_or(int64_t{0}));
   return out;
 }
 
@@ -213,8 +218,9 @@ const Rulebook& Book(const std::string& id) {
 // --- Kinds of case ------------------------------------------------------------
 
 void RunWorkflow(const Rulebook& book, const toml::table& c, const toml::table& expect) {
-  CheckKeys(c, "case", {"name", "row", "kind", "rulebook", "note", "at", "request", "renewed",
-                        "opinion", "decision", "quota", "expect"});
+  CheckKeys(c, "case",
+            {"name", "row", "kind", "rulebook", "note", "at", "request", "renewed", "opinion",
+             "decision", "quota", "expect"});
   CheckKeys(expect, "expect",
             {"outcome", "violations", "message", "opinion_due_hours", "starts_at", "ends_at",
              "starts_after_hours", "justification_due_hours", "conseil_etat_due_hours"});
@@ -222,9 +228,9 @@ void RunWorkflow(const Rulebook& book, const toml::table& c, const toml::table& 
   const toml::table* rq = Sub(c, "request");
   ASSERT_NE(rq, nullptr) << "a workflow case needs [case.request]";
   CheckKeys(*rq, "request",
-            {"service", "minister", "technique", "purposes", "targets", "grounds",
-             "duration_days", "subsidiarity", "deferred_centralisation_reason",
-             "protected_profession", "urgency", "renews", "renewal_reasons"});
+            {"service", "minister", "technique", "purposes", "targets", "grounds", "duration_days",
+             "subsidiarity", "deferred_centralisation_reason", "protected_profession", "urgency",
+             "renews", "renewal_reasons"});
   authz::RequestDraft d;
   d.service = Str(*rq, "service");
   d.minister = Str(*rq, "minister");
@@ -393,8 +399,9 @@ void ExpectDeadline(const toml::table& expect, std::optional<Time> got) {
 }
 
 void RunRetention(const Rulebook& book, const toml::table& c, const toml::table& expect) {
-  CheckKeys(c, "case", {"name", "row", "kind", "rulebook", "note", "technique", "item_kind",
-                        "collected_at", "decrypted_at", "encrypted", "unrelated", "expect"});
+  CheckKeys(c, "case",
+            {"name", "row", "kind", "rulebook", "note", "technique", "item_kind", "collected_at",
+             "decrypted_at", "encrypted", "unrelated", "expect"});
   CheckKeys(expect, "expect", {"destroy_by", "error", "article"});
   const rules::Technique* t = book.FindTechnique(Str(c, "technique"));
   ASSERT_NE(t, nullptr) << "technique " << Str(c, "technique");
@@ -423,8 +430,8 @@ void RunRetention(const Rulebook& book, const toml::table& c, const toml::table&
 void RunRnd(const Rulebook& book, const toml::table& c, const toml::table& expect) {
   CheckKeys(c, "case", {"name", "row", "kind", "rulebook", "note", "collected_at", "expect"});
   CheckKeys(expect, "expect",
-            {"destroy_by", "max_retention", "article", "first_circle_only",
-             "partitioned_storage", "collection_date_register", "algorithm_criteria_required"});
+            {"destroy_by", "max_retention", "article", "first_circle_only", "partitioned_storage",
+             "collection_date_register", "algorithm_criteria_required"});
   EXPECT_EQ(FormatTime(rules::RndDestroyBy(book, TimeAt(c, "collected_at"))),
             Str(expect, "destroy_by"));
   if (expect.contains("max_retention")) {
@@ -445,9 +452,10 @@ void RunRnd(const Rulebook& book, const toml::table& c, const toml::table& expec
 }
 
 void RunGate(const Rulebook& book, const toml::table& c, const toml::table& expect) {
-  CheckKeys(c, "case", {"name", "row", "kind", "rulebook", "note", "technique", "state",
-                        "starts_at", "ends_at", "terminated_at", "item_kind", "collected_at",
-                        "now", "max_skew_seconds", "authorisation", "expect"});
+  CheckKeys(c, "case",
+            {"name", "row", "kind", "rulebook", "note", "technique", "state", "starts_at",
+             "ends_at", "terminated_at", "item_kind", "collected_at", "now", "max_skew_seconds",
+             "authorisation", "expect"});
   CheckKeys(expect, "expect", {"answer", "violations", "message"});
   const rules::Technique* t = book.FindTechnique(Str(c, "technique"));
   ASSERT_NE(t, nullptr) << "technique " << Str(c, "technique");

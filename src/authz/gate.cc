@@ -21,11 +21,16 @@ Violation Make(std::string_view rule, const rules::Cite& cite, std::string what)
 
 std::string_view GateAnswerName(GateAnswer a) {
   switch (a) {
-    case GateAnswer::kAllowed: return "allowed";
-    case GateAnswer::kUnknownAuthorisation: return "unknown_authorisation";
-    case GateAnswer::kNotInForce: return "not_in_force";
-    case GateAnswer::kKindNotCollected: return "kind_not_collected";
-    case GateAnswer::kInFuture: return "in_future";
+    case GateAnswer::kAllowed:
+      return "allowed";
+    case GateAnswer::kUnknownAuthorisation:
+      return "unknown_authorisation";
+    case GateAnswer::kNotInForce:
+      return "not_in_force";
+    case GateAnswer::kKindNotCollected:
+      return "kind_not_collected";
+    case GateAnswer::kInFuture:
+      return "in_future";
   }
   return "unknown";
 }
@@ -73,9 +78,8 @@ GateAnswer IngestGate::Check(std::string_view authorisation_id, rules::ItemKind 
 }
 
 std::vector<Violation> IngestGate::Explain(const rules::Rulebook& book, GateAnswer answer,
-                                           std::string_view authorisation_id,
-                                           rules::ItemKind kind, Time collected_at,
-                                           Time now) const {
+                                           std::string_view authorisation_id, rules::ItemKind kind,
+                                           Time collected_at, Time now) const {
   std::vector<Violation> out;
   // L. 821-1: a technique runs only under the PM's prior authorisation.
   const rules::Cite& prior = book.authorisation.conseil_etat_cite;
@@ -116,9 +120,9 @@ std::vector<Violation> IngestGate::Explain(const rules::Rulebook& book, GateAnsw
                                 FormatTime(FromMicros(e.ends_us))
                           : "an authorisation that is not suspended or cancelled";
       }
-      out.push_back(Make("gate.not_in_force", prior,
-                         "collected_at: got " + FormatTime(collected_at) + " under " + id +
-                             ", want " + want));
+      out.push_back(Make(
+          "gate.not_in_force", prior,
+          "collected_at: got " + FormatTime(collected_at) + " under " + id + ", want " + want));
       break;
     }
   }

@@ -21,8 +21,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace cloison::authz {
 namespace {
@@ -96,8 +100,7 @@ TEST_F(GateTest, TerminationSuspensionAndUpdates) {
   EXPECT_EQ(Check(ItemKind::kCorrespondence, t - kHour, t), GateAnswer::kNotInForce);
   a_.state = AuthorisationState::kExpired;
   gate_.Upsert(a_, *book_.FindTechnique("L852-1-I"));
-  EXPECT_EQ(Check(ItemKind::kCorrespondence, t - kHour, a_.ends_at + kHour),
-            GateAnswer::kAllowed);
+  EXPECT_EQ(Check(ItemKind::kCorrespondence, t - kHour, a_.ends_at + kHour), GateAnswer::kAllowed);
 }
 
 TEST_F(GateTest, AwaitingConseilEtatAdmitsFromItsStart) {
@@ -107,8 +110,7 @@ TEST_F(GateTest, AwaitingConseilEtatAdmitsFromItsStart) {
   b.starts_at = a_.starts_at + 24 * kHour;
   gate_.Upsert(b, *book_.FindTechnique("L852-1-I"));
   Time t = a_.starts_at + kHour;
-  EXPECT_EQ(gate_.Check("auth_2", ItemKind::kCorrespondence, t, t, kSkew),
-            GateAnswer::kNotInForce);
+  EXPECT_EQ(gate_.Check("auth_2", ItemKind::kCorrespondence, t, t, kSkew), GateAnswer::kNotInForce);
   t = a_.starts_at + 25 * kHour;
   EXPECT_EQ(gate_.Check("auth_2", ItemKind::kCorrespondence, t, t, kSkew), GateAnswer::kAllowed);
 }

@@ -57,7 +57,9 @@ std::optional<E> Parse(const NameTable<E, N>& table, std::string_view text) {
 
 }  // namespace
 
-std::string_view RequestStateName(RequestState s) { return NameOf(kRequestStates, s); }
+std::string_view RequestStateName(RequestState s) {
+  return NameOf(kRequestStates, s);
+}
 std::optional<RequestState> ParseRequestState(std::string_view s) {
   return Parse(kRequestStates, s);
 }
@@ -69,10 +71,18 @@ std::optional<AuthorisationState> ParseAuthorisationState(std::string_view s) {
   return Parse(kAuthorisationStates, s);
 }
 
-std::string_view VerdictName(Verdict v) { return NameOf(kVerdicts, v); }
-std::optional<Verdict> ParseVerdict(std::string_view s) { return Parse(kVerdicts, s); }
+std::string_view VerdictName(Verdict v) {
+  return NameOf(kVerdicts, v);
+}
+std::optional<Verdict> ParseVerdict(std::string_view s) {
+  return Parse(kVerdicts, s);
+}
 
-std::string_view FormationName(Formation f) { return NameOf(kFormations, f); }
-std::optional<Formation> ParseFormation(std::string_view s) { return Parse(kFormations, s); }
+std::string_view FormationName(Formation f) {
+  return NameOf(kFormations, f);
+}
+std::optional<Formation> ParseFormation(std::string_view s) {
+  return Parse(kFormations, s);
+}
 
 }  // namespace cloison::authz

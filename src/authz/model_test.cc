@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "authz/model.h"
+
+#include <gtest/gtest.h>
 
 namespace cloison::authz {
 namespace {

@@ -11,7 +11,9 @@
 
 namespace cloison::authz::testing {
 
-inline rules::Cite C(std::string article) { return rules::Cite{std::move(article)}; }
+inline rules::Cite C(std::string article) {
+  return rules::Cite{std::move(article)};
+}
 
 inline rules::Period P(int months, int days = 0, int hours = 0) {
   rules::Period p;
@@ -25,7 +27,9 @@ inline Date D(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
 }
 
-inline Time T(const char* rfc3339) { return *ParseTime(rfc3339); }
+inline Time T(const char* rfc3339) {
+  return *ParseTime(rfc3339);
+}
 
 inline rules::Technique Tech(std::string id, std::string article, rules::Period max) {
   rules::Technique t;

@@ -46,9 +46,13 @@ std::string Join(const std::vector<std::string>& list) {
   return out;
 }
 
-bool IsZero(const Period& p) { return p.months == 0 && p.days == 0 && p.hours == 0; }
+bool IsZero(const Period& p) {
+  return p.months == 0 && p.days == 0 && p.hours == 0;
+}
 
-bool IsRenewal(const RequestDraft& draft) { return !draft.renews.empty(); }
+bool IsRenewal(const RequestDraft& draft) {
+  return !draft.renews.empty();
+}
 
 // The longest authorisation for this technique: first or renewal, or the
 // general 4 months (L. 821-4) when the technique sets none.
@@ -108,9 +112,9 @@ bool UrgencyOpen(const Rulebook& book, const RequestDraft& draft, const Techniqu
     if (!Contains(book.urgency.purposes, p)) {
       open = false;
       if (out) {
-        out->push_back(Make("urgency.purpose", book.urgency.cite,
-                            "purposes: got " + p + " with urgency, want one of " +
-                                Join(book.urgency.purposes)));
+        out->push_back(Make(
+            "urgency.purpose", book.urgency.cite,
+            "purposes: got " + p + " with urgency, want one of " + Join(book.urgency.purposes)));
       }
     }
   }
@@ -189,9 +193,9 @@ const Service* CheckService(const Rulebook& book, const RequestDraft& d, Time no
                          "service: got " + d.service + ", want a service of the rulebook"));
       return nullptr;
     }
-    out.push_back(Make("service.not_in_force", Or(any->cite, book.authorisation.request_content_cite),
-                       "service: got " + d.service + ", not designated on " +
-                           FormatDate(DateOf(now))));
+    out.push_back(
+        Make("service.not_in_force", Or(any->cite, book.authorisation.request_content_cite),
+             "service: got " + d.service + ", not designated on " + FormatDate(DateOf(now))));
     s = any;
   }
   if (!d.minister.empty() && book.FindMinister(d.minister) == nullptr) {
@@ -208,9 +212,9 @@ const Service* CheckService(const Rulebook& book, const RequestDraft& d, Time no
 void CheckServiceTechnique(const Rulebook& book, const Service& s, const Technique& t,
                            const RequestDraft& d, std::vector<Violation>& out) {
   if (s.circle >= 2 && !t.second_circle_allowed) {
-    out.push_back(Make("service.circle", Or(t.second_circle_cite, t.cite),
-                       "service: got " + s.id + " (second circle), want a first-circle service for " +
-                           t.id));
+    out.push_back(
+        Make("service.circle", Or(t.second_circle_cite, t.cite),
+             "service: got " + s.id + " (second circle), want a first-circle service for " + t.id));
   }
   // First circle: an empty list means every technique and purpose. Second
   // circle: only what its decree lists.
@@ -218,16 +222,16 @@ void CheckServiceTechnique(const Rulebook& book, const Service& s, const Techniq
   bool restrict_purposes = s.circle >= 2 || !s.purposes.empty();
   const Cite& cite = Or(s.cite, book.authorisation.request_content_cite);
   if (restrict_techniques && !Contains(s.techniques, t.id)) {
-    out.push_back(Make("service.decree", cite,
-                       "technique: got " + t.id + " for " + s.id + ", want one of [" +
-                           Join(s.techniques) + "]"));
+    out.push_back(Make(
+        "service.decree", cite,
+        "technique: got " + t.id + " for " + s.id + ", want one of [" + Join(s.techniques) + "]"));
   }
   if (restrict_purposes) {
     for (const auto& p : d.purposes) {
       if (!Contains(s.purposes, p)) {
-        out.push_back(Make("service.decree", cite,
-                           "purposes: got " + p + " for " + s.id + ", want one of [" +
-                               Join(s.purposes) + "]"));
+        out.push_back(Make(
+            "service.decree", cite,
+            "purposes: got " + p + " for " + s.id + ", want one of [" + Join(s.purposes) + "]"));
       }
     }
   }
@@ -242,14 +246,15 @@ void CheckPurposes(const Rulebook& book, const RequestDraft& d, Time now,
       out.push_back(Make("request.unknown_purpose", book.authorisation.request_content_cite,
                          "purposes: got " + p + ", want a purpose of the rulebook"));
     } else {
-      out.push_back(Make("purpose.not_in_force", Or(any->cite, book.authorisation.request_content_cite),
+      out.push_back(Make("purpose.not_in_force",
+                         Or(any->cite, book.authorisation.request_content_cite),
                          "purposes: got " + p + ", not in force on " + FormatDate(DateOf(now))));
     }
   }
 }
 
-void CheckTechnique(const Rulebook& book, const RequestDraft& d, const Technique& t,
-                    bool in_force, Time now, std::vector<Violation>& out) {
+void CheckTechnique(const Rulebook& book, const RequestDraft& d, const Technique& t, bool in_force,
+                    Time now, std::vector<Violation>& out) {
   bool outside_window = t.window && !InsideWindow(*t.window, now);
   if (outside_window) {
     out.push_back(Make("technique.window", t.window->cite,
@@ -282,8 +287,8 @@ void CheckTechnique(const Rulebook& book, const RequestDraft& d, const Technique
     const Period& max = MaxPeriod(book, t, renewal);
     if (now + d.duration_days * kDay > max.After(now)) {
       out.push_back(Make(renewal ? "duration.renewal" : "duration.first", DurationCite(book, t),
-                         "duration_days: got " + std::to_string(d.duration_days) + ", want <= " +
-                             std::to_string(WholeDays(max, now))));
+                         "duration_days: got " + std::to_string(d.duration_days) +
+                             ", want <= " + std::to_string(WholeDays(max, now))));
     }
   }
 }
@@ -353,9 +358,9 @@ std::vector<Violation> CheckRequest(const Rulebook& book, const RequestDraft& dr
   if (!draft.technique.empty()) {
     TechniqueLookup found = LookupTechnique(book, draft.technique, now);
     if (found.any == nullptr) {
-      out.push_back(Make("request.unknown_technique", book.authorisation.request_content_cite,
-                         "technique: got " + draft.technique +
-                             ", want a technique of the rulebook"));
+      out.push_back(
+          Make("request.unknown_technique", book.authorisation.request_content_cite,
+               "technique: got " + draft.technique + ", want a technique of the rulebook"));
     } else {
       t = found.any;
       CheckTechnique(book, draft, *t, found.in_force != nullptr, now, out);
@@ -439,7 +444,8 @@ DecisionOutcome Decide(const Rulebook& book, const Request& request, const Decis
       if (t != nullptr && t->requires_collegial_opinion) {
         out.push_back(Make("opinion.express", Or(t->collegial_cite, book.opinion.cite),
                            "opinion: got deemed given, want an express opinion of the "
-                           "restricted or plenary formation for " + t->id));
+                           "restricted or plenary formation for " +
+                               t->id));
       }
     } else {
       CheckFormation(book, d, t, opinion->formation, out);
@@ -481,9 +487,9 @@ DecisionOutcome Decide(const Rulebook& book, const Request& request, const Decis
                                   [](const Violation& v) { return v.rule == "technique.window"; });
       if (a.ends_at <= a.starts_at && !reported) {
         const Cite& cite = t->window ? t->window->cite : t->cite;
-        out.push_back(Make("technique.window", cite,
-                           "starts_at: got " + FormatTime(a.starts_at) + ", want before " +
-                               FormatTime(*hard)));
+        out.push_back(Make(
+            "technique.window", cite,
+            "starts_at: got " + FormatTime(a.starts_at) + ", want before " + FormatTime(*hard)));
       }
     }
   }
@@ -547,34 +553,33 @@ std::vector<Violation> CheckQuota(const Rulebook& book, const Quota& quota) {
         break;
       }
     }
-    out.push_back(Make("quota.technique", cite,
-                       "technique: got " + quota.technique +
-                           ", want a technique that has a quota"));
+    out.push_back(
+        Make("quota.technique", cite,
+             "technique: got " + quota.technique + ", want a technique that has a quota"));
     return out;
   }
   const Cite& cite = Or(t->quota_cite, t->cite);
   if (quota.limit < 0) {
-    out.push_back(Make("quota.limit", cite,
-                       "limit: got " + std::to_string(quota.limit) + ", want >= 0"));
+    out.push_back(
+        Make("quota.limit", cite, "limit: got " + std::to_string(quota.limit) + ", want >= 0"));
   }
   long long sum = 0;
   for (const auto& [minister, n] : quota.allocation) {
     if (book.FindMinister(minister) == nullptr) {
-      out.push_back(Make("quota.unknown_minister", cite,
-                         "allocation: got minister " + minister +
-                             ", want a minister of the rulebook"));
+      out.push_back(
+          Make("quota.unknown_minister", cite,
+               "allocation: got minister " + minister + ", want a minister of the rulebook"));
     }
     if (n < 0) {
       out.push_back(Make("quota.allocation", cite,
-                         "allocation[" + minister + "]: got " + std::to_string(n) +
-                             ", want >= 0"));
+                         "allocation[" + minister + "]: got " + std::to_string(n) + ", want >= 0"));
     }
     sum += n;
   }
   if (sum > quota.limit) {
     out.push_back(Make("quota.allocation", cite,
-                       "allocation: got a total of " + std::to_string(sum) + ", want <= " +
-                           std::to_string(quota.limit) + " (limit)"));
+                       "allocation: got a total of " + std::to_string(sum) +
+                           ", want <= " + std::to_string(quota.limit) + " (limit)"));
   }
   if (quota.cnctr_opinion_ref.empty()) {
     out.push_back(Make("quota.opinion_ref", cite,

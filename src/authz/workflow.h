@@ -35,6 +35,11 @@ std::vector<Violation> CheckOpinion(const rules::Rulebook& book, const Request& 
 std::optional<Opinion> EffectiveOpinion(const Request& request, Time now);
 
 // Authorisations in force per minister for one technique, and the quota.
+// `in_force` counts the authorisations for which CountsTowardQuota is true at
+// the decision time: granted and not ended, started or not (awaiting the
+// Conseil d'État, a renewal waiting for its predecessor's end), suspended
+// included. A renewal therefore needs a free slot of its own. Rule ids of
+// every check: doc/rules.md.
 struct QuotaView {
   const Quota* quota = nullptr;                // nullptr: no quota decision yet
   std::map<std::string, int> in_force;         // minister -> count

@@ -22,14 +22,17 @@ template <typename T>
 const T& Pick(std::mt19937& rng, const std::vector<T>& v) {
   return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
 }
-bool Chance(std::mt19937& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+bool Chance(std::mt19937& rng, double p) {
+  return std::bernoulli_distribution(p)(rng);
+}
 int Uniform(std::mt19937& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
 }
 
 bool Subset(const std::vector<std::string>& xs, const std::vector<std::string>& of) {
-  return std::all_of(xs.begin(), xs.end(),
-                     [&](const std::string& x) { return std::find(of.begin(), of.end(), x) != of.end(); });
+  return std::all_of(xs.begin(), xs.end(), [&](const std::string& x) {
+    return std::find(of.begin(), of.end(), x) != of.end();
+  });
 }
 
 struct Granted {
@@ -41,10 +44,10 @@ struct Granted {
 TEST(WorkflowPropertyTest, NothingInForceWithoutOpinionOrValidUrgency) {
   const rules::Rulebook book = TestBook();
   std::mt19937 rng(20210730);
-  const std::vector<std::string> techniques = {"L851-1", "L851-2",    "L851-3", "L852-1-II",
-                                               "L853-2", "L853-3",    "L852-1-I"};
+  const std::vector<std::string> techniques = {"L851-1", "L851-2", "L851-3",  "L852-1-II",
+                                               "L853-2", "L853-3", "L852-1-I"};
   const std::vector<std::pair<std::string, std::string>> services = {
-      {"dgsi", "interior"}, {"dgse", "defence"}, {"dgsi", "interior"},
+      {"dgsi", "interior"}, {"dgse", "defence"},  {"dgsi", "interior"},
       {"dgse", "defence"},  {"drpp", "interior"}, {"dgsi", "defence"}};
   const std::vector<std::string> purposes = {"1", "2", "4", "5a", "6"};
 
@@ -97,8 +100,7 @@ TEST(WorkflowPropertyTest, NothingInForceWithoutOpinionOrValidUrgency) {
       size_t i = Chance(rng, 0.5) ? requests.size() - 1
                                   : Uniform(rng, 0, static_cast<int>(requests.size()) - 1);
       if (decided[i]) continue;
-      DecisionInput input{Chance(rng, 0.9), Chance(rng, 0.6) ? "reasons" : "",
-                          Chance(rng, 0.3)};
+      DecisionInput input{Chance(rng, 0.9), Chance(rng, 0.6) ? "reasons" : "", Chance(rng, 0.3)};
       QuotaView view{&quota, {}};
       for (const auto& g : granted) {
         if (g.a.technique == quota.technique && CountsTowardQuota(g.a, now)) {
@@ -125,9 +127,8 @@ TEST(WorkflowPropertyTest, NothingInForceWithoutOpinionOrValidUrgency) {
       const rules::Technique* t = book.FindTechnique(r.draft.technique, g.a.granted_at);
       ASSERT_NE(t, nullptr);
       auto eff = EffectiveOpinion(r, g.a.granted_at);
-      bool urgency_valid = g.a.state == AuthorisationState::kEmergencyApproval &&
-                           r.draft.urgency && t->urgency_eligible &&
-                           !r.draft.protected_profession &&
+      bool urgency_valid = g.a.state == AuthorisationState::kEmergencyApproval && r.draft.urgency &&
+                           t->urgency_eligible && !r.draft.protected_profession &&
                            Subset(r.draft.purposes, book.urgency.purposes);
       ASSERT_TRUE(eff.has_value() || urgency_valid) << "step " << step << " " << r.id;
       if (eff) {

@@ -10,9 +10,9 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 using testing::T;
 using testing::TestBook;
+using ::testing::UnorderedElementsAre;
 
 constexpr auto kHour = std::chrono::hours(1);
 constexpr auto kDay = std::chrono::hours(24);
@@ -112,8 +112,7 @@ TEST(CheckRequestTest, MinisterMustBeTheServicesMinister) {
   auto book = TestBook();
   auto v = CheckRequest(book, Draft("L851-1", "dgsi", "defence"), nullptr, kNow);
   EXPECT_THAT(Rules(v), ElementsAre("service.minister"));
-  EXPECT_EQ(v[0].message,
-            "minister: got defence, want interior (the minister of dgsi) (L. 821-2)");
+  EXPECT_EQ(v[0].message, "minister: got defence, want interior (the minister of dgsi) (L. 821-2)");
 }
 
 TEST(CheckRequestTest, TechniqueMustBeInForce) {
@@ -490,7 +489,8 @@ TEST(DecideTest, QuotaMustBeSetAndHaveRoom) {
   q.limit = 4;
   out = Decide(book, r, Grant(), nullptr, QuotaView{&q, {{"interior", 2}, {"defence", 2}}}, at);
   EXPECT_THAT(Rules(out.violations), ElementsAre("quota.total"));
-  EXPECT_EQ(out.violations[0].message, "in_force for L852-1-I: got 4, want < 4 (limit) (L. 852-1 I)");
+  EXPECT_EQ(out.violations[0].message,
+            "in_force for L852-1-I: got 4, want < 4 (limit) (L. 852-1 I)");
   q.allocation.erase("interior");
   out = Decide(book, r, Grant(), nullptr, QuotaView{&q, {}}, at);
   EXPECT_THAT(Rules(out.violations), ElementsAre("quota.minister"));
