@@ -7,9 +7,12 @@
 
 #include <toml++/toml.h>
 
+#include "base/clock.h"
 #include "base/id.h"
+#include "crypto/sha256.h"
 #include "rules/check.h"
 #include "rules/parser.h"
+#include "service/event.h"
 
 namespace cloison::service {
 namespace fs = std::filesystem;
@@ -58,6 +61,16 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
   ASSIGN_OR_RETURN(auto tx, store->BeginWrite());
   RETURN_IF_ERROR(tx->SetMeta("origin", origin));
   RETURN_IF_ERROR(tx->SetMeta("rulebook_id", book.id));
+  // Configuration is in the ledger too (invariant 5): the first event says
+  // which rulebook the instance started with, by hash.
+  SystemClock clock;
+  store::Event e;
+  e.type = "instance.initialised";
+  e.body = EncodeEvent({"instance.initialised", "system", origin}, clock, clock.Now(),
+                       {{"origin", origin},
+                        {"rulebook_id", book.id},
+                        {"rulebook_sha256", crypto::Hex(crypto::Sha256(rulebook_text))}});
+  RETURN_IF_ERROR(tx->Append(e).status());
   return tx->Commit();
 }
 
