@@ -2,380 +2,26 @@
 
 #include <toml++/toml.h>
 
-#include <algorithm>
-#include <climits>
 #include <exception>
 #include <fstream>
-#include <set>
 #include <span>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "rules/toml_reader.h"
+
 namespace cloison::rules {
 namespace {
 
-constexpr std::string_view kPeriodWant = "a period such as P4M, P30D or PT48H";
-
-int LineOf(const toml::source_region& region) {
-  auto line = region.begin.line;
-  if (line == 0) return 1;
-  return line > static_cast<toml::source_index>(INT_MAX) ? INT_MAX : static_cast<int>(line);
-}
-
-// How a value looks in a message: strings quoted, numbers as written, the
-// rest by type.
-std::string Describe(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string: {
-      std::string_view s = n.as_string()->get();
-      std::string out = "\"";
-      out += s.substr(0, 48);
-      if (s.size() > 48) out += "...";
-      return out + "\"";
-    }
-    case toml::node_type::integer:
-      return std::to_string(n.as_integer()->get());
-    case toml::node_type::floating_point: {
-      std::ostringstream os;
-      os << n.as_floating_point()->get();
-      return os.str();
-    }
-    case toml::node_type::boolean:
-      return n.as_boolean()->get() ? "true" : "false";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    default:
-      return "nothing";
-  }
-}
-
-// Levenshtein distance, for "did you mean" on unknown keys.
-size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// One TOML table being read: knows its key path for messages, the keys it
-// allows, and which of them were read (so that an allowed key the code forgot
-// to read is caught by the tests, not silently ignored).
-class Table {
- public:
-  Table(std::string_view source, const toml::table& t, std::string path, int line,
-        std::span<const std::string_view> allowed)
-      : source_(source), t_(&t), path_(std::move(path)), line_(line), allowed_(allowed) {}
-
-  int line() const { return line_; }
-  const std::string& path() const { return path_; }
-
-  std::string Path(std::string_view key) const {
-    if (path_.empty()) return std::string(key);
-    return path_ + "." + std::string(key);
-  }
-
-  Status Error(int line, std::string_view key_path, std::string_view message) const {
-    return Status::InvalidArgument(std::string(source_) + ":" + std::to_string(line) + ": " +
-                                   std::string(key_path) + ": " + std::string(message));
-  }
-  Status KeyError(std::string_view key, std::string_view message) const {
-    return Error(LineOf(key), Path(key), message);
-  }
-
-  // The first key that is not allowed, with a suggestion when one is close.
-  Status CheckKeys() const {
-    for (auto&& [k, v] : *t_) {
-      std::string_view name = k.str();
-      if (std::find(allowed_.begin(), allowed_.end(), name) != allowed_.end()) continue;
-      std::string msg = "unknown key";
-      std::string_view best;
-      size_t best_d = 3;
-      for (std::string_view a : allowed_) {
-        size_t d = Distance(name, a);
-        if (d < best_d) best_d = d, best = a;
-      }
-      if (!best.empty()) {
-        msg += " (did you mean " + std::string(best) + "?)";
-      } else {
-        msg += "; allowed here: ";
-        for (size_t i = 0; i < allowed_.size(); ++i) {
-          msg += (i ? ", " : "") + std::string(allowed_[i]);
-        }
-      }
-      return Error(::cloison::rules::LineOf(k.source()), Path(name), msg);
-    }
-    return Status::Ok();
-  }
-
-  // Every key present was read: a key allowed but never read is a bug here.
-  Status Finish() const {
-    for (auto&& [k, v] : *t_) {
-      if (!read_.count(std::string(k.str()))) {
-        return Status::Internal(Path(k.str()) + ": allowed but never read by the parser");
-      }
-    }
-    return Status::Ok();
-  }
-
-  const toml::node* Get(std::string_view key) const {
-    read_.insert(std::string(key));
-    return t_->get(key);
-  }
-  bool Has(std::string_view key) const { return t_->contains(key); }
-
-  int LineOf(std::string_view key) const {
-    auto it = t_->find(key);
-    if (it == t_->end()) return line_;
-    return ::cloison::rules::LineOf(it->second.source());
-  }
-
-  Status Missing(std::string_view key, std::string_view want) const {
-    return Error(line_, Path(key), "missing, want " + std::string(want));
-  }
-  Status WrongType(std::string_view key, const toml::node& n, std::string_view want) const {
-    return Error(::cloison::rules::LineOf(n.source()), Path(key),
-                 "got " + Describe(n) + ", want " + std::string(want));
-  }
-
-  Result<std::optional<std::string>> OptString(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return std::optional<std::string>();
-    if (!n->is_string()) return WrongType(key, *n, "a string");
-    return std::optional<std::string>(n->as_string()->get());
-  }
-  Result<std::string> String(std::string_view key) const {
-    ASSIGN_OR_RETURN(auto s, OptString(key));
-    if (!s) return Missing(key, "a string");
-    if (s->empty()) return KeyError(key, "got \"\", want a non-empty string");
-    return *std::move(s);
-  }
-  Result<std::string> StringOr(std::string_view key, std::string fallback) const {
-    ASSIGN_OR_RETURN(auto s, OptString(key));
-    return s ? *std::move(s) : std::move(fallback);
-  }
-
-  Result<bool> BoolOr(std::string_view key, bool fallback) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return fallback;
-    if (!n->is_boolean()) return WrongType(key, *n, "true or false");
-    return n->as_boolean()->get();
-  }
-
-  Result<int> Int(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return Missing(key, "an integer");
-    if (!n->is_integer()) return WrongType(key, *n, "an integer");
-    int64_t v = n->as_integer()->get();
-    if (v < -1000000 || v > 1000000) return WrongType(key, *n, "a small integer");
-    return static_cast<int>(v);
-  }
-
-  Result<Period> PeriodFrom(std::string_view key_path, const toml::node& n) const {
-    if (n.is_string()) {
-      if (auto p = ParsePeriod(n.as_string()->get())) return *p;
-    }
-    return Error(::cloison::rules::LineOf(n.source()), key_path,
-                 "got " + Describe(n) + ", want " + std::string(kPeriodWant));
-  }
-  Result<std::optional<Period>> OptPeriod(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return std::optional<Period>();
-    ASSIGN_OR_RETURN(Period p, PeriodFrom(Path(key), *n));
-    return std::optional<Period>(p);
-  }
-  Result<Period> GetPeriod(std::string_view key) const {
-    ASSIGN_OR_RETURN(auto p, OptPeriod(key));
-    if (!p) return Missing(key, kPeriodWant);
-    return *p;
-  }
-
-  // A TOML local date (2021-08-01) or a string "2021-08-01".
-  Result<std::optional<Date>> OptDate(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return std::optional<Date>();
-    int line = ::cloison::rules::LineOf(n->source());
-    if (const auto* d = n->as_date()) {
-      toml::date v = d->get();
-      Date date{std::chrono::year(v.year), std::chrono::month(v.month), std::chrono::day(v.day)};
-      if (!date.ok()) return Error(line, Path(key), "got an invalid date, want a calendar date");
-      return std::optional<Date>(date);
-    }
-    if (n->is_string()) {
-      auto date = ParseDate(n->as_string()->get(), Path(key));
-      if (!date.ok()) {
-        return Status::InvalidArgument(std::string(source_) + ":" + std::to_string(line) + ": " +
-                                       date.status().message());
-      }
-      return std::optional<Date>(*date);
-    }
-    return WrongType(key, *n, "a date YYYY-MM-DD");
-  }
-  Result<Date> GetDate(std::string_view key) const {
-    ASSIGN_OR_RETURN(auto d, OptDate(key));
-    if (!d) return Missing(key, "a date YYYY-MM-DD");
-    return *d;
-  }
-
-  // An array of distinct non-empty strings; absent = nullopt; present and
-  // empty is refused (omit the key instead).
-  Result<std::optional<std::vector<std::string>>> OptStringList(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return std::optional<std::vector<std::string>>();
-    const toml::array* arr = n->as_array();
-    if (arr == nullptr) return WrongType(key, *n, "an array of strings");
-    if (arr->empty())
-      return KeyError(key, "got [], want at least one value (omit the key for none)");
-    std::vector<std::string> out;
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node& e = *arr->get(i);
-      std::string path = Path(key) + "[" + std::to_string(i) + "]";
-      if (!e.is_string() || e.as_string()->get().empty()) {
-        return Error(::cloison::rules::LineOf(e.source()), path,
-                     "got " + Describe(e) + ", want a non-empty string");
-      }
-      std::string s(e.as_string()->get());
-      if (std::find(out.begin(), out.end(), s) != out.end()) {
-        return Error(::cloison::rules::LineOf(e.source()), path,
-                     "got " + Describe(e) + " twice, want each value once");
-      }
-      out.push_back(std::move(s));
-    }
-    return std::optional<std::vector<std::string>>(std::move(out));
-  }
-
-  // An array of item kind names; may be empty (a technique that only enables
-  // others, such as entry into a private place, collects nothing itself).
-  Result<std::vector<ItemKind>> Kinds(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return Missing(key, "an array of item kinds");
-    const toml::array* arr = n->as_array();
-    if (arr == nullptr) return WrongType(key, *n, "an array of item kinds");
-    std::vector<ItemKind> out;
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node& e = *arr->get(i);
-      std::string path = Path(key) + "[" + std::to_string(i) + "]";
-      std::optional<ItemKind> kind;
-      if (e.is_string()) kind = ParseItemKind(e.as_string()->get());
-      if (!kind) {
-        return Error(::cloison::rules::LineOf(e.source()), path,
-                     "got " + Describe(e) + ", want an item kind: " + KindList());
-      }
-      if (std::find(out.begin(), out.end(), *kind) != out.end()) {
-        return Error(::cloison::rules::LineOf(e.source()), path,
-                     "got " + Describe(e) + " twice, want each kind once");
-      }
-      out.push_back(*kind);
-    }
-    return out;
-  }
-
-  Result<ItemKind> Kind(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return Missing(key, "an item kind");
-    std::optional<ItemKind> kind;
-    if (n->is_string()) kind = ParseItemKind(n->as_string()->get());
-    if (!kind) return WrongType(key, *n, "an item kind: " + KindList());
-    return *kind;
-  }
-
-  // `<prefix>article` and `<prefix>note`; the line is that of `line_key` when
-  // present (the value the citation justifies), else of the article.
-  Result<Cite> GetCite(std::string_view prefix, std::string_view line_key) const {
-    std::string article_key = std::string(prefix) + "article";
-    std::string note_key = std::string(prefix) + "note";
-    Cite c;
-    ASSIGN_OR_RETURN(c.article, StringOr(article_key, ""));
-    ASSIGN_OR_RETURN(c.note, StringOr(note_key, ""));
-    c.line = Has(line_key) ? LineOf(line_key) : LineOf(article_key);
-    return c;
-  }
-
-  Result<Validity> GetValidity() const {
-    Validity v;
-    ASSIGN_OR_RETURN(v.from, OptDate("from"));
-    ASSIGN_OR_RETURN(v.until, OptDate("until"));
-    return v;
-  }
-
-  // A sub-table; nullptr when absent.
-  Result<const toml::table*> OptTable(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return static_cast<const toml::table*>(nullptr);
-    if (!n->is_table()) return WrongType(key, *n, "a table");
-    return n->as_table();
-  }
-  Result<const toml::table*> SubTable(std::string_view key) const {
-    ASSIGN_OR_RETURN(const toml::table* t, OptTable(key));
-    if (t == nullptr) return Missing(key, "a table [" + Path(key) + "]");
-    return t;
-  }
-  // An array of tables ([[key]]); nullptr when absent.
-  Result<const toml::array*> OptTables(std::string_view key) const {
-    const toml::node* n = Get(key);
-    if (n == nullptr) return static_cast<const toml::array*>(nullptr);
-    const toml::array* arr = n->as_array();
-    if (arr == nullptr) return WrongType(key, *n, "an array of tables [[" + Path(key) + "]]");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node& e = *arr->get(i);
-      if (!e.is_table()) {
-        return Error(::cloison::rules::LineOf(e.source()),
-                     Path(key) + "[" + std::to_string(i) + "]",
-                     "got " + Describe(e) + ", want a table");
-      }
-    }
-    return arr;
-  }
-  Result<const toml::array*> Tables(std::string_view key) const {
-    ASSIGN_OR_RETURN(const toml::array* arr, OptTables(key));
-    if (arr == nullptr) return Missing(key, "an array of tables [[" + Path(key) + "]]");
-    return arr;
-  }
-
-  // A child reader for `t`, found at `key_path`.
-  Table Child(const toml::table& t, std::string key_path,
-              std::span<const std::string_view> allowed) const {
-    return Table(source_, t, std::move(key_path), ::cloison::rules::LineOf(t.source()), allowed);
-  }
-
- private:
-  static std::string KindList() {
-    std::string out;
-    for (int i = 0; i < kItemKindCount; ++i) {
-      out += (i ? ", " : "") + std::string(ItemKindName(kAllItemKinds[i]));
-    }
-    return out;
-  }
-
-  std::string_view source_;
-  const toml::table* t_;
-  std::string path_;
-  int line_;
-  std::span<const std::string_view> allowed_;
-  mutable std::set<std::string> read_;
-};
+using internal::SourceLine;
+using internal::TableReader;
 
 // --- one function per table kind; each lists its keys once ---------------
 
 constexpr std::string_view kPurposeKeys[] = {"id", "label", "article", "note", "from", "until"};
 
-Result<Purpose> ReadPurpose(const Table& r) {
+Result<Purpose> ReadPurpose(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   Purpose p;
   ASSIGN_OR_RETURN(p.id, r.String("id"));
@@ -388,7 +34,7 @@ Result<Purpose> ReadPurpose(const Table& r) {
 
 constexpr std::string_view kMinisterKeys[] = {"id", "label", "article", "note"};
 
-Result<Minister> ReadMinister(const Table& r) {
+Result<Minister> ReadMinister(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   Minister m;
   ASSIGN_OR_RETURN(m.id, r.String("id"));
@@ -401,7 +47,7 @@ Result<Minister> ReadMinister(const Table& r) {
 constexpr std::string_view kRetentionKeys[] = {"kind",    "period",  "counted_from",
                                                "ceiling", "article", "note"};
 
-Result<Retention> ReadRetention(const Table& r) {
+Result<Retention> ReadRetention(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   Retention ret;
   ASSIGN_OR_RETURN(ret.kind, r.Kind("kind"));
@@ -419,7 +65,7 @@ Result<Retention> ReadRetention(const Table& r) {
 
 constexpr std::string_view kWindowKeys[] = {"start", "sunset", "report_due", "article", "note"};
 
-Result<LegalWindow> ReadWindow(const Table& r) {
+Result<LegalWindow> ReadWindow(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   LegalWindow w;
   ASSIGN_OR_RETURN(w.start, r.GetDate("start"));
@@ -447,7 +93,7 @@ constexpr std::string_view kTechniqueKeys[] = {
 };
 // clang-format on
 
-Result<Technique> ReadTechnique(const Table& r) {
+Result<Technique> ReadTechnique(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   Technique t;
   ASSIGN_OR_RETURN(t.id, r.String("id"));
@@ -469,7 +115,7 @@ Result<Technique> ReadTechnique(const Table& r) {
   if (retention != nullptr) {
     for (size_t i = 0; i < retention->size(); ++i) {
       const toml::table& rt = *retention->get(i)->as_table();
-      Table child =
+      TableReader child =
           r.Child(rt, r.Path("retention") + "[" + std::to_string(i) + "]", kRetentionKeys);
       ASSIGN_OR_RETURN(Retention ret, ReadRetention(child));
       if (t.FindRetention(ret.kind) != nullptr) {
@@ -509,7 +155,7 @@ constexpr std::string_view kServiceKeys[] = {"id",         "label",    "circle",
                                              "techniques", "purposes", "article", "note",
                                              "from",       "until"};
 
-Result<Service> ReadService(const Table& r) {
+Result<Service> ReadService(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   Service s;
   ASSIGN_OR_RETURN(s.id, r.String("id"));
@@ -529,7 +175,7 @@ Result<Service> ReadService(const Table& r) {
 constexpr std::string_view kOpinionKeys[] = {"deadline_single", "deadline_collegial", "article",
                                              "note"};
 
-Result<OpinionRules> ReadOpinion(const Table& r) {
+Result<OpinionRules> ReadOpinion(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   OpinionRules o;
   ASSIGN_OR_RETURN(o.deadline_single, r.GetPeriod("deadline_single"));
@@ -549,7 +195,7 @@ constexpr std::string_view kAuthorisationKeys[] = {
 };
 // clang-format on
 
-Result<AuthorisationRules> ReadAuthorisation(const Table& r) {
+Result<AuthorisationRules> ReadAuthorisation(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   AuthorisationRules a;
   ASSIGN_OR_RETURN(a.max_default, r.GetPeriod("max_default"));
@@ -565,7 +211,7 @@ Result<AuthorisationRules> ReadAuthorisation(const Table& r) {
 
 constexpr std::string_view kUrgencyKeys[] = {"purposes", "justification_due", "article", "note"};
 
-Result<UrgencyRules> ReadUrgency(const Table& r) {
+Result<UrgencyRules> ReadUrgency(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   UrgencyRules u;
   ASSIGN_OR_RETURN(auto purposes, r.OptStringList("purposes"));
@@ -580,7 +226,7 @@ Result<UrgencyRules> ReadUrgency(const Table& r) {
 constexpr std::string_view kProtectedKeys[] = {"plenary_required", "urgency_forbidden", "article",
                                                "note"};
 
-Result<ProtectedProfessionRules> ReadProtected(const Table& r) {
+Result<ProtectedProfessionRules> ReadProtected(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   ProtectedProfessionRules p;
   ASSIGN_OR_RETURN(p.plenary_required, r.BoolOr("plenary_required", true));
@@ -598,7 +244,7 @@ constexpr std::string_view kRndKeys[] = {
 };
 // clang-format on
 
-Result<RndRules> ReadRnd(const Table& r) {
+Result<RndRules> ReadRnd(const TableReader& r) {
   RETURN_IF_ERROR(r.CheckKeys());
   RndRules d;
   ASSIGN_OR_RETURN(d.first_circle_only, r.BoolOr("first_circle_only", true));
@@ -625,8 +271,8 @@ constexpr std::string_view kRootKeys[] = {
 
 // Reads every table of an array of tables with `read`.
 template <typename T, typename F>
-Status ReadAll(const Table& root, std::string_view key, std::span<const std::string_view> keys,
-               F read, std::vector<T>& out) {
+Status ReadAll(const TableReader& root, std::string_view key,
+               std::span<const std::string_view> keys, F read, std::vector<T>& out) {
   ASSIGN_OR_RETURN(const toml::array* arr, root.Tables(key));
   for (size_t i = 0; i < arr->size(); ++i) {
     const toml::table& t = *arr->get(i)->as_table();
@@ -638,14 +284,14 @@ Status ReadAll(const Table& root, std::string_view key, std::span<const std::str
 }
 
 template <typename T, typename F>
-Result<T> ReadOne(const Table& root, std::string_view key, std::span<const std::string_view> keys,
-                  F read) {
+Result<T> ReadOne(const TableReader& root, std::string_view key,
+                  std::span<const std::string_view> keys, F read) {
   ASSIGN_OR_RETURN(const toml::table* t, root.SubTable(key));
   return read(root.Child(*t, std::string(key), keys));
 }
 
 Result<Rulebook> ReadRulebook(std::string_view source, const toml::table& doc) {
-  Table r(source, doc, "", 1, kRootKeys);
+  TableReader r(source, doc, "", 1, kRootKeys);
   Rulebook b;
   // The version first: a newer file may well have keys this build ignores.
   ASSIGN_OR_RETURN(b.version, r.Int("version"));
@@ -671,7 +317,7 @@ Result<Rulebook> ReadRulebook(std::string_view source, const toml::table& doc) {
       ReadOne<ProtectedProfessionRules>(r, "protected_professions", kProtectedKeys, ReadProtected));
   ASSIGN_OR_RETURN(b.rnd, ReadOne<RndRules>(r, "rnd", kRndKeys, ReadRnd));
   ASSIGN_OR_RETURN(const toml::table* enc, r.SubTable("encrypted"));
-  Table e = r.Child(*enc, "encrypted", kEncryptedKeys);
+  TableReader e = r.Child(*enc, "encrypted", kEncryptedKeys);
   RETURN_IF_ERROR(e.CheckKeys());
   ASSIGN_OR_RETURN(b.encrypted_ceiling, e.GetPeriod("ceiling"));
   ASSIGN_OR_RETURN(b.encrypted_cite, e.GetCite("", "ceiling"));
@@ -688,7 +334,7 @@ Result<Rulebook> ParseRulebook(std::string_view text, std::string_view source_na
     toml::table doc = toml::parse(text, source_name);
     return ReadRulebook(source_name, doc);
   } catch (const toml::parse_error& e) {
-    std::string line = std::to_string(LineOf(e.source()));
+    std::string line = std::to_string(SourceLine(e.source()));
     std::string column = std::to_string(e.source().begin.column);
     return Status::InvalidArgument(std::string(source_name) + ":" + line +
                                    ": TOML syntax, column " + column + ": " +
