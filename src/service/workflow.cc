@@ -205,6 +205,28 @@ Result<Outcome<authz::Request>> Workflow::SubmitRequest(const Principal& actor,
   return Outcome<authz::Request>{std::move(req), std::move(violations)};
 }
 
+Result<authz::Request> Workflow::Withdraw(const Principal& actor, const std::string& request_id) {
+  RETURN_IF_ERROR(Require(actor, {Role::kServiceAgent, Role::kMinister}, "withdraw requests"));
+  ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  Time now = clock_.Now();
+  ASSIGN_OR_RETURN(authz::Request req, LoadRequest(*tx, request_id));
+  if ((actor.role == Role::kServiceAgent && actor.service != req.draft.service) ||
+      (actor.role == Role::kMinister && actor.minister != req.draft.minister))
+    return Status::PermissionDenied("request " + req.id + " belongs to another service or ministry");
+  if (req.state != authz::RequestState::kAwaitingOpinion &&
+      req.state != authz::RequestState::kOpinionGiven)
+    return Status::FailedPrecondition("request " + req.id + " is " +
+                                      std::string(authz::RequestStateName(req.state)) +
+                                      ", want awaiting_opinion or opinion_given");
+  req.state = authz::RequestState::kWithdrawn;
+  store::Record rec = RecordOf(req);
+  RETURN_IF_ERROR(tx->Put(rec));
+  RETURN_IF_ERROR(
+      AppendEvent(*tx, clock_, now, {"request.withdrawn", actor.id, req.id}, rec, {}).status());
+  RETURN_IF_ERROR(tx->Commit());
+  return req;
+}
+
 Result<Outcome<authz::Request>> Workflow::GiveOpinion(const Principal& actor,
                                                       const std::string& request_id,
                                                       authz::Verdict verdict,

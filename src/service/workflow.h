@@ -55,6 +55,9 @@ class Workflow {
   // A request the law forbids is stored as refused with its violations.
   Result<Outcome<authz::Request>> SubmitRequest(const Principal& actor,
                                                 const authz::RequestDraft& draft);
+  // The drafter's service (an agent of it) or minister withdraws a request
+  // before any decision.
+  Result<authz::Request> Withdraw(const Principal& actor, const std::string& request_id);
   // cnctr. A formation the law does not allow is refused and nothing is stored.
   Result<Outcome<authz::Request>> GiveOpinion(const Principal& actor, const std::string& request_id,
                                               authz::Verdict verdict, authz::Formation formation,

@@ -398,6 +398,19 @@ TEST_F(WorkflowTest, OverrideWaitsForTheConseilEtatUnlessRuledEarlier) {
             Code::kFailedPrecondition);
 }
 
+TEST_F(WorkflowTest, WithdrawnRequestsCannotBeDecided) {
+  auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 30));
+  ASSERT_TRUE(req.ok());
+  EXPECT_EQ(wf_->Withdraw(dgse_, req->value.id).status().code(), Code::kPermissionDenied);
+  auto w = wf_->Withdraw(dgsi_, req->value.id);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->state, authz::RequestState::kWithdrawn);
+  EXPECT_EQ(Events().back().type, "request.withdrawn");
+  EXPECT_EQ(wf_->Decide(pm_, req->value.id, {true, "", false}).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(wf_->Withdraw(dgsi_, req->value.id).status().code(), Code::kFailedPrecondition);
+}
+
 TEST_F(WorkflowTest, ExpiryIsRecordedOnce) {
   auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 2));
   ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kFavourable, Formation::kSingle, "").ok());
