@@ -1,0 +1,2 @@
+// placeholder until the ledger sources land
+namespace cloison {}

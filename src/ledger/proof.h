@@ -1,0 +1,33 @@
+// C2SP tlog-proof@v1 offline proofs (shared/testdata/c2sp/tlog-proof.md). Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+
+namespace cloison::ledger {
+
+struct TlogProof {
+  std::optional<std::string> extra;  // decoded bytes of the "extra" line
+  uint64_t index = 0;
+  std::vector<Hash> inclusion;
+  std::string checkpoint;            // the signed note, verbatim
+};
+
+std::string FormatTlogProof(const TlogProof& p);
+Result<TlogProof> ParseTlogProof(std::string_view text);
+
+// Verifies a proof for `entry` (the logged bytes): the checkpoint's origin
+// and log signature, every witness in `witnesses` that cosigned (at least
+// `min_cosignatures` of them), and the inclusion of LeafHash(entry).
+Status VerifyTlogProof(const TlogProof& p, std::string_view entry, const Verifier& log_key,
+                       std::string_view origin, const std::vector<Verifier>& witnesses = {},
+                       int min_cosignatures = 0);
+
+}  // namespace cloison::ledger

@@ -1,0 +1,38 @@
+// An append-only Merkle tree kept in memory by levels: level 0 holds every
+// leaf hash, level k every complete subtree of 2^k leaves. Roots and proofs
+// for any size up to the current one cost O(log n) hash reads and at most
+// O(log n) hashings, which is what the 10^7-entry proof target needs
+// (32 bytes x 2 per leaf in memory).
+//
+// Thread-safety: not thread-safe; callers serialise appends with reads (the
+// ledger service holds a shared_mutex).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "ledger/merkle.h"
+
+namespace cloison::ledger {
+
+class Tree {
+ public:
+  void Append(const Hash& leaf_hash);
+  uint64_t size() const;
+  // The root of the first `size` leaves (size <= this->size()).
+  Result<Hash> Root(uint64_t size) const;
+  Hash Root() const;
+  // RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves.
+  Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
+  // RFC 9162 consistency proof from `size1` to `size2` (0 < size1 <= size2).
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
+  // The stored hash of the complete subtree at `level` and `index` (its
+  // 2^level leaves start at index * 2^level); NotFound if incomplete.
+  Result<Hash> NodeAt(int level, uint64_t index) const;
+
+ private:
+  std::vector<std::vector<Hash>> levels_;
+};
+
+}  // namespace cloison::ledger
