@@ -24,8 +24,12 @@ struct Ed25519KeyPair {
 Ed25519KeyPair GenerateEd25519();
 // The key pair of a 32-byte seed (InvalidArgument naming `seed` otherwise).
 Result<Ed25519KeyPair> Ed25519FromSeed(std::span<const uint8_t> seed);
+// Signs with the key derived from `key.seed` (the public half is not trusted).
+// A key pair without a 32-byte seed yields an all-zero signature, which
+// never verifies.
 Ed25519Signature Ed25519Sign(const Ed25519KeyPair& key, std::span<const uint8_t> message);
-// Strict RFC 8032 verification (non-canonical encodings rejected).
+// Strict RFC 8032 verification (non-canonical encodings rejected). A
+// signature that is not 64 bytes is rejected. Thread-safe.
 bool Ed25519Verify(const Ed25519PublicKey& key, std::span<const uint8_t> message,
                    std::span<const uint8_t> signature);
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace cloison::crypto {
@@ -25,10 +26,16 @@ class SecretBytes {
   std::span<uint8_t> mutable_view() { return bytes_; }
   size_t size() const { return bytes_.size(); }
   bool empty() const { return bytes_.empty(); }
+  // Zeroes the bytes (sodium_memzero) and leaves this empty.
   void Wipe();
 
  private:
   std::vector<uint8_t> bytes_;
 };
+
+// Zeroes a string that held secret text (a signer key string, decoded key
+// bytes) and leaves it empty. Strings are not SecretBytes: use this where an
+// encoding step has to pass through one.
+void WipeString(std::string& s);
 
 }  // namespace cloison::crypto
