@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+#include <string>
+#include <string_view>
+
 namespace cloison::crypto {
 namespace {
 
@@ -11,6 +15,25 @@ TEST(Sha256Test, KnownAnswers) {
   EXPECT_EQ(Hex(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Hex(Sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+// Sha256Parts hashes the concatenation, however it is cut (including empty
+// parts and no parts at all), and agrees with the one-shot form.
+TEST(Sha256Test, PartsHashTheConcatenation) {
+  EXPECT_EQ(Hex(Sha256Parts({})), Hex(Sha256("")));
+  EXPECT_EQ(Hex(Sha256Parts({Bytes("a"), Bytes(""), Bytes("bc")})),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string text = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    std::string_view v(text);
+    EXPECT_EQ(Sha256Parts({Bytes(v.substr(0, cut)), Bytes(v.substr(cut))}), Sha256(text)) << cut;
+  }
+  // The context is reused: a second, different call is not polluted by the first.
+  EXPECT_EQ(Hex(Sha256Parts({Bytes("abc")})), Hex(Sha256("abc")));
 }
 
 }  // namespace

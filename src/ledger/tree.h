@@ -18,20 +18,34 @@ namespace cloison::ledger {
 
 class Tree {
  public:
+  // Appends one leaf hash (LeafHash of the entry); hashes the subtrees it
+  // completes, one NodeHash per trailing one bit of the new size - 1.
   void Append(const Hash& leaf_hash);
+  // Reserves room for `leaves` leaves in every level, so that a log of known
+  // size does not reallocate (and briefly double) its hashes as it grows.
+  void Reserve(uint64_t leaves);
   uint64_t size() const;
-  // The root of the first `size` leaves (size <= this->size()).
+  // The root of the first `size` leaves (size <= this->size()); EmptyRoot()
+  // for 0. InvalidArgument if size > this->size().
   Result<Hash> Root(uint64_t size) const;
   Hash Root() const;
-  // RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves.
+  // RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves
+  // (index < size <= this->size(), else InvalidArgument).
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
-  // RFC 9162 consistency proof from `size1` to `size2` (0 < size1 <= size2).
+  // RFC 9162 consistency proof from `size1` to `size2` (0 < size1 <= size2 <=
+  // this->size(), else InvalidArgument); empty when size1 == size2.
   Result<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
   // The stored hash of the complete subtree at `level` and `index` (its
   // 2^level leaves start at index * 2^level); NotFound if incomplete.
   Result<Hash> NodeAt(int level, uint64_t index) const;
 
  private:
+  // MTH(D[begin:end]) (RFC 9162 2.1.1) for 0 <= begin < end <= size(): the
+  // stored node when the range is a complete aligned subtree, else hashed
+  // on the fly from stored nodes (the ragged right edge).
+  Hash RangeHash(uint64_t begin, uint64_t end) const;
+
+  // levels_[k][i] = MTH of leaves [i * 2^k, (i + 1) * 2^k).
   std::vector<std::vector<Hash>> levels_;
 };
 

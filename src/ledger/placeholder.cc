@@ -1,2 +1,0 @@
-// placeholder until the ledger sources land
-namespace cloison {}
