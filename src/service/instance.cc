@@ -9,10 +9,12 @@
 
 #include "base/clock.h"
 #include "base/id.h"
+#include "crypto/secret.h"
 #include "crypto/sha256.h"
 #include "rules/check.h"
 #include "rules/parser.h"
 #include "service/event.h"
+#include "service/files.h"
 
 namespace cloison::service {
 namespace fs = std::filesystem;
@@ -57,6 +59,14 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
       << "backend = \"sqlite\"\n"
       << "path = \"cloison.db\"\n";
   RETURN_IF_ERROR(WriteFile(root / "cloison.toml", cfg.str()));
+  // The ledger key (doc/formats/ledger.md): made here, never leaves DIR/keys.
+  ledger::Signer key = ledger::GenerateSigner(origin);
+  const std::string verifier_key = ledger::FormatVerifierKey(ledger::VerifierOf(key));
+  std::string secret = ledger::FormatSignerKey(key);  // one line, no newline
+  Status wrote = WriteFileAtomically((root / kLedgerKeyFile).string(), secret, 0600);
+  crypto::WipeString(secret);
+  RETURN_IF_ERROR(wrote);
+  RETURN_IF_ERROR(WriteFileAtomically((root / kLedgerPubFile).string(), verifier_key + "\n", 0644));
   ASSIGN_OR_RETURN(auto store, store::OpenSqlite((root / "cloison.db").string()));
   ASSIGN_OR_RETURN(auto tx, store->BeginWrite());
   RETURN_IF_ERROR(tx->SetMeta("origin", origin));
@@ -69,9 +79,30 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
   e.body = EncodeEvent({"instance.initialised", "system", origin}, clock, clock.Now(),
                        {{"origin", origin},
                         {"rulebook_id", book.id},
-                        {"rulebook_sha256", crypto::Hex(crypto::Sha256(rulebook_text))}});
+                        {"rulebook_sha256", crypto::Hex(crypto::Sha256(rulebook_text))},
+                        {"ledger_key", verifier_key}});
   RETURN_IF_ERROR(tx->Append(e).status());
   return tx->Commit();
+}
+
+// Reads DIR/keys/ledger.key: an owner-only file holding a signer key named
+// after the origin.
+Result<ledger::Signer> LoadLedgerKey(const fs::path& root, const std::string& origin) {
+  const fs::path path = root / kLedgerKeyFile;
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return Status::NotFound(path.string() + ": no such file (the ledger key, made by cloison init)");
+  if ((st.permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
+    return Status::PermissionDenied(path.string() + ": readable by others, want mode 0600 (it signs the ledger)");
+  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path.string()));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto key = ledger::ParseSignerKey(text);
+  crypto::WipeString(text);
+  if (!key.ok()) return Status::InvalidArgument(path.string() + ": " + key.status().message());
+  if (key->name != origin)
+    return Status::InvalidArgument(path.string() + ": key name: got \"" + key->name + "\", want the origin \"" +
+                                   origin + "\"");
+  return std::move(*key);
 }
 
 }  // namespace
@@ -117,6 +148,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   inst.dir = dir;
   inst.origin = *origin;
   ASSIGN_OR_RETURN(inst.rulebook, rules::LoadRulebook((root / *rulebook).string()));
+  ASSIGN_OR_RETURN(inst.ledger_key, LoadLedgerKey(root, inst.origin));
   RETURN_IF_ERROR(CheckClean(inst.rulebook, *rulebook));
   // The backend is chosen here, in one place (STYLE.md 7).
   std::string b = backend.value_or("sqlite");
