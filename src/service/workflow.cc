@@ -1,5 +1,7 @@
 #include "service/workflow.h"
 
+#include <algorithm>
+
 #include "authz/workflow.h"
 #include "crypto/sha256.h"
 #include "service/codec.h"
@@ -537,10 +539,13 @@ Result<authz::Request> Workflow::GetRequest(const std::string& id) {
   return req;
 }
 
-Result<std::vector<authz::Request>> Workflow::ListRequests(std::optional<authz::RequestState> state) {
+Result<std::vector<authz::Request>> Workflow::ListRequests(std::optional<authz::RequestState> state,
+                                                          const Page& page) {
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
   store::Filter f;
   f.kind = kRequest;
+  f.after_id = page.after_id;
+  f.limit = page.limit;
   if (state) f.states = {std::string(authz::RequestStateName(*state))};
   ASSIGN_OR_RETURN(auto recs, tx->List(f));
   std::vector<authz::Request> out;
@@ -559,19 +564,29 @@ Result<authz::Authorisation> Workflow::GetAuthorisation(const std::string& id) {
   return a;
 }
 
-Result<std::vector<authz::Authorisation>> Workflow::ListAuthorisations() {
+Result<std::vector<authz::Authorisation>> Workflow::ListAuthorisations(
+    std::optional<authz::AuthorisationState> state, const Page& page) {
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
-  store::Filter f;
-  f.kind = kAuthorisation;
-  ASSIGN_OR_RETURN(auto recs, tx->List(f));
   Time now = clock_.Now();
   std::vector<authz::Authorisation> out;
-  for (const auto& rec : recs) {
-    ASSIGN_OR_RETURN(auto a, AuthorisationFromJson(rec.body));
-    a.state = authz::StateAt(a, now);
-    out.push_back(std::move(a));
+  store::Filter f;
+  f.kind = kAuthorisation;
+  f.after_id = page.after_id;
+  // The state filter applies to the derived state, so read on until the page
+  // is full rather than filtering the stored column.
+  f.limit = page.limit > 0 ? std::max(page.limit, 64) : 0;
+  while (true) {
+    ASSIGN_OR_RETURN(auto recs, tx->List(f));
+    for (const auto& rec : recs) {
+      ASSIGN_OR_RETURN(auto a, AuthorisationFromJson(rec.body));
+      a.state = authz::StateAt(a, now);
+      if (state && a.state != *state) continue;
+      out.push_back(std::move(a));
+      if (page.limit > 0 && static_cast<int>(out.size()) == page.limit) return out;
+    }
+    if (f.limit == 0 || static_cast<int>(recs.size()) < f.limit) return out;
+    f.after_id = recs.back().id;
   }
-  return out;
 }
 
 Result<std::vector<QuotaUse>> Workflow::Quotas() {

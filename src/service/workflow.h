@@ -43,6 +43,13 @@ struct QuotaUse {
   int issued = 0;                       // authorisations ever granted for the technique
 };
 
+// Lists are ordered by id; a page holds at most `limit` (0: all) items with
+// ids after `after_id` (the last id of the previous page).
+struct Page {
+  std::string after_id;
+  int limit = 0;
+};
+
 class Workflow {
  public:
   Workflow(store::Store& store, const rules::Rulebook& book, const Clock& clock, IdGenerator& ids);
@@ -90,9 +97,12 @@ class Workflow {
   // Reads: one read transaction each. Authorisations come with their state at
   // the clock's now (expiry derived).
   Result<authz::Request> GetRequest(const std::string& id);
-  Result<std::vector<authz::Request>> ListRequests(std::optional<authz::RequestState> state = {});
+  Result<std::vector<authz::Request>> ListRequests(std::optional<authz::RequestState> state = {},
+                                                   const Page& page = {});
   Result<authz::Authorisation> GetAuthorisation(const std::string& id);
-  Result<std::vector<authz::Authorisation>> ListAuthorisations();
+  // `state` filters on the state at the clock's now (expiry derived).
+  Result<std::vector<authz::Authorisation>> ListAuthorisations(
+      std::optional<authz::AuthorisationState> state = {}, const Page& page = {});
   Result<std::vector<QuotaUse>> Quotas();
 
   const rules::Rulebook& rulebook() const { return book_; }

@@ -411,6 +411,33 @@ TEST_F(WorkflowTest, WithdrawnRequestsCannotBeDecided) {
   EXPECT_EQ(wf_->Withdraw(dgsi_, req->value.id).status().code(), Code::kFailedPrecondition);
 }
 
+TEST_F(WorkflowTest, ListsPageByIdAndFilterOnDerivedState) {
+  std::vector<std::string> auths;
+  for (int i = 0; i < 5; ++i) {
+    auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, i < 2 ? 1 : 30));
+    ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kFavourable, Formation::kSingle, "").ok());
+    auto dec = wf_->Decide(pm_, req->value.id, {true, "", false});
+    ASSERT_TRUE(dec.ok());
+    auths.push_back(dec->value.authorisation->id);
+  }
+  clock_.Advance(std::chrono::hours(48));  // the two 1-day authorisations expire
+  auto page1 = wf_->ListAuthorisations({}, {"", 2});
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->size(), 2u);
+  auto page2 = wf_->ListAuthorisations({}, {page1->back().id, 2});
+  ASSERT_EQ(page2->size(), 2u);
+  EXPECT_LT(page1->back().id, page2->front().id);
+  auto expired = wf_->ListAuthorisations(authz::AuthorisationState::kExpired);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(expired->size(), 2u);
+  auto approved = wf_->ListAuthorisations(authz::AuthorisationState::kApproved, {"", 1});
+  ASSERT_EQ(approved->size(), 1u);
+  EXPECT_EQ(approved->front().state, authz::AuthorisationState::kApproved);
+  auto granted = wf_->ListRequests(authz::RequestState::kGranted, {"", 3});
+  ASSERT_TRUE(granted.ok());
+  EXPECT_EQ(granted->size(), 3u);
+}
+
 TEST_F(WorkflowTest, ExpiryIsRecordedOnce) {
   auto req = wf_->SubmitRequest(dgsi_, Draft("L851-4", {"4"}, 2));
   ASSERT_TRUE(wf_->GiveOpinion(cnctr_, req->value.id, Verdict::kFavourable, Formation::kSingle, "").ok());
