@@ -171,7 +171,10 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
   }
   {
     auto cp = OpenCheckpoint(report.checkpoint_note, log_key, want_origin);
-    if (!cp.ok()) return Status::PermissionDenied("checkpoint: " + cp.status().message());
+    if (!cp.ok()) {
+      const std::string& m = cp.status().message();
+      return Status::PermissionDenied(m.rfind("checkpoint", 0) == 0 ? m : "checkpoint: " + m);
+    }
     report.checkpoint = std::move(*cp);
   }
   if (auto note = ParseNote(report.checkpoint_note); note.ok()) {
