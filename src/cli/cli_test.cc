@@ -135,6 +135,9 @@ TEST(CliTest, DemoRunsTheScenario) {
   EXPECT_NE(r.out.find("REFUSED BY LAW"), std::string::npos);
   // The first interception was terminated at the end: interior uses 1 of 2.
   EXPECT_NE(r.out.find("interior 1/2"), std::string::npos) << r.out;
+  // A signed checkpoint: origin, size, root, then the signature line.
+  EXPECT_NE(r.out.find("cloison.local/instance_"), std::string::npos);
+  EXPECT_NE(r.out.find("\xE2\x80\x94 cloison.local/"), std::string::npos) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
   fs::remove_all(fs::path(dir).parent_path());
 }

@@ -5,12 +5,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
+#include <sstream>
 
 #include "authz/workflow.h"
 #include "base/clock.h"
 #include "base/id.h"
 #include "cli/embedded_rules.h"
 #include "service/instance.h"
+#include "service/ledger.h"
 #include "service/workflow.h"
 
 namespace cloison::cli {
@@ -267,14 +269,23 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   clock.Set(*ParseTime("2025-08-04T09:00:00Z"));
   s.Submit(dgse, sat, "August 2025: DGSE asks for satellite interception again");
 
-  auto tx = inst->store->BeginRead();
-  int64_t events = 0;
-  if (tx.ok()) {
-    auto n = (*tx)->EventCount();
-    if (n.ok()) events = *n;
+  // The ledger: every event is a leaf; the instance signs a checkpoint that
+  // the CNCTR verifies with nothing but the public key in DIR/ledger.pub.
+  s.Step("The instance signs a ledger checkpoint (C2SP signed note)");
+  uint64_t events = 0;
+  auto ledger = service::Ledger::Open(*inst->store, inst->ledger_key, clock);
+  if (!ledger.ok()) {
+    s.Fail(ledger.status());
+  } else if (auto cp = (*ledger)->IssueCheckpoint(); !cp.ok()) {
+    s.Fail(cp.status());
+  } else {
+    events = (*ledger)->size();
+    std::istringstream lines(*cp);
+    for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
+    out << "    verifier key: " << ledger::FormatVerifierKey((*ledger)->verifier()) << "\n";
   }
   out << "\n" << s.refusals() << " legal refusals, each citing its articles; " << events
-      << " events recorded, each in the same transaction as its change.\n"
+      << " events in the ledger, each committed in the same transaction as its change.\n"
       << "Serving the API and console is not built yet (see README); the instance stays in " << dir
       << "\n";
   return s.ok() ? 0 : 1;
