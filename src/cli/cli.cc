@@ -5,7 +5,9 @@
 #include <map>
 #include <sstream>
 
+#include "cli/args.h"
 #include "cli/demo.h"
+#include "cli/ledger_cmd.h"
 #include "cli/embedded_rules.h"
 #include "rules/check.h"
 #include "rules/format.h"
@@ -33,46 +35,6 @@ commands:
 
 roles: service_agent minister cnctr pm gic collector rnd_agent admin
 )";
-
-// Parses "--flag value" pairs and positional arguments; flags in `bool_flags`
-// take no value.
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
-  std::string error;
-};
-
-Args ParseArgs(const std::vector<std::string>& in, size_t from,
-               std::initializer_list<std::string_view> value_flags,
-               std::initializer_list<std::string_view> bool_flags) {
-  Args a;
-  for (size_t i = from; i < in.size(); ++i) {
-    const std::string& s = in[i];
-    if (s.rfind("--", 0) != 0) {
-      a.positional.push_back(s);
-      continue;
-    }
-    bool known = false;
-    for (auto f : bool_flags) {
-      if (s == f) a.flags[s] = "true", known = true;
-    }
-    for (auto f : value_flags) {
-      if (s != f) continue;
-      known = true;
-      if (i + 1 >= in.size()) {
-        a.error = s + ": missing value";
-        return a;
-      }
-      a.flags[s] = in[++i];
-    }
-    if (!known && s != "--help") {
-      a.error = s + ": unknown flag";
-      return a;
-    }
-    if (s == "--help") a.flags[s] = "true";
-  }
-  return a;
-}
 
 bool ReadFile(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -177,13 +139,13 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (args.empty()) return Usage(err, "missing COMMAND");
   const std::string& cmd = args[0];
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-    out << kUsage;
+    out << kUsage << "\n" << kLedgerUsage;
     return 0;
   }
   auto help_or = [&](const Args& a, auto fn) {
     if (!a.error.empty()) return Usage(err, a.error);
     if (a.flags.count("--help")) {
-      out << kUsage;
+      out << kUsage << "\n" << kLedgerUsage;
       return 0;
     }
     return fn(a, out, err);
@@ -192,9 +154,10 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (args.size() < 2) return Usage(err, "rules: want 'check' or 'show'");
     if (args[1] == "check") return help_or(ParseArgs(args, 2, {}, {}), RulesCheck);
     if (args[1] == "show") return help_or(ParseArgs(args, 2, {}, {"--strict"}), RulesShow);
-    if (args[1] == "--help") return out << kUsage, 0;
+    if (args[1] == "--help") return out << kUsage << "\n" << kLedgerUsage, 0;
     return Usage(err, "rules: unknown subcommand \"" + args[1] + "\"");
   }
+  if (IsLedgerCommand(cmd)) return RunLedgerCommand(args, out, err);
   if (cmd == "init") return help_or(ParseArgs(args, 1, {"--rulebook"}, {"--strict"}), Init);
   if (cmd == "user") {
     if (args.size() < 2 || args[1] != "add") return Usage(err, "user: want 'add'");
