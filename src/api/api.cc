@@ -1,0 +1,253 @@
+#include "api/api.h"
+
+#include <chrono>
+#include <exception>
+
+#include "api/access.h"
+#include "api/errors.h"
+#include "api/json.h"
+#include "api/openapi.h"
+#include "base/log.h"
+
+namespace cloison::api {
+namespace json = boost::json;
+namespace {
+
+// A capability whose module is not built yet: 501 with the error format.
+Handler NotBuilt(std::string_view what) {
+  std::string message = std::string(what) + " is not built yet (see README.md, What works today)";
+  return [message](const Call&) -> Result<HttpResponse> { return Status::Unimplemented(message); };
+}
+
+bool IsJson(std::string_view content_type) {
+  std::string_view base = content_type.substr(0, content_type.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return base == "application/json";
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+Api::Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics, ApiOptions options)
+    : workflow_(workflow), tokens_(tokens), metrics_(metrics), options_(options) {
+  AddRoutes();
+}
+
+void Api::AddRoutes() {
+  auto h = [this](Result<HttpResponse> (Api::*fn)(const Call&)) {
+    return [this, fn](const Call& c) { return (this->*fn)(c); };
+  };
+  Router& r = router_;
+  r.Add("GET", "/v1/openapi.json", "getOpenApi", h(&Api::OpenApi));
+  r.Add("GET", "/healthz", "getHealth", h(&Api::Health));
+  r.Add("GET", "/metrics", "getMetrics", h(&Api::MetricsText));
+
+  r.Add("POST", "/v1/requests", "submitRequest", h(&Api::SubmitRequest));
+  r.Add("GET", "/v1/requests", "listRequests", h(&Api::ListRequests));
+  r.Add("GET", "/v1/requests/{id}", "getRequest", h(&Api::GetRequest));
+  r.Add("POST", "/v1/requests/{id}/withdraw", "withdrawRequest", h(&Api::WithdrawRequest));
+  r.Add("POST", "/v1/requests/{id}/opinion", "giveOpinion", h(&Api::GiveOpinion));
+  r.Add("POST", "/v1/requests/{id}/decision", "decideRequest", h(&Api::DecideRequest));
+  r.Add("GET", "/v1/authorisations", "listAuthorisations", h(&Api::ListAuthorisations));
+  r.Add("GET", "/v1/authorisations/{id}", "getAuthorisation", h(&Api::GetAuthorisation));
+  r.Add("POST", "/v1/authorisations/{id}/terminate", "terminateAuthorisation",
+        h(&Api::TerminateAuthorisation));
+  r.Add("POST", "/v1/authorisations/{id}/urgency-justification", "justifyUrgency",
+        h(&Api::JustifyUrgency));
+  r.Add("POST", "/v1/authorisations/{id}/conseil-etat-ruling", "recordConseilEtatRuling",
+        h(&Api::RecordConseilEtatRuling));
+  r.Add("PUT", "/v1/quotas/{technique}", "setQuota", h(&Api::SetQuota));
+  r.Add("GET", "/v1/quotas", "listQuotas", h(&Api::ListQuotas));
+  if (options_.test_clock) r.Add("PUT", "/v1/test/clock", "setTestClock", h(&Api::SetTestClock));
+
+  // Guarded as API.md says, answered 501 until their modules exist.
+  r.Add("POST", "/v1/items", "ingestItem", NotBuilt("item ingest (vault)"));
+  r.Add("GET", "/v1/items/{id}", "getItem", NotBuilt("items (vault)"));
+  r.Add("GET", "/v1/items/{id}/content", "getItemContent", NotBuilt("item content (vault)"));
+  r.Add("POST", "/v1/items/{id}/unrelated", "markItemUnrelated",
+        NotBuilt("unrelated items (vault)"));
+  r.Add("POST", "/v1/items/{id}/transcriptions", "transcribeItem", NotBuilt("transcriptions"));
+  r.Add("POST", "/v1/transcriptions/{id}/transmissions", "transmitTranscription",
+        NotBuilt("transmissions"));
+  r.Add("POST", "/v1/holds", "placeHold", NotBuilt("litigation holds (retention)"));
+  r.Add("DELETE", "/v1/holds/{id}", "releaseHold", NotBuilt("litigation holds (retention)"));
+  r.Add("POST", "/v1/rnd/programmes", "submitRndProgramme", NotBuilt("R&D programmes"));
+  r.Add("POST", "/v1/rnd/programmes/{id}/opinion", "giveRndOpinion", NotBuilt("R&D programmes"));
+  r.Add("POST", "/v1/rnd/programmes/{id}/decision", "decideRndProgramme",
+        NotBuilt("R&D programmes"));
+  r.Add("POST", "/v1/rnd/programmes/{id}/items", "transferRndItem", NotBuilt("R&D transfers"));
+  r.Add("GET", "/v1/rnd/items/{id}/content", "getRndItemContent", NotBuilt("R&D data"));
+  r.Add("POST", "/v1/recommendations", "createRecommendation", NotBuilt("recommendations"));
+  r.Add("POST", "/v1/retention/sweep", "sweepRetention", NotBuilt("the retention sweep"));
+  r.Add("GET", "/v1/destructions", "listDestructions", NotBuilt("destruction records"));
+  r.Add("GET", "/v1/reports/annual", "getAnnualReport", NotBuilt("reports"));
+  r.Add("GET", "/v1/ledger/checkpoint", "getLedgerCheckpoint", NotBuilt("the ledger's HTTP API"));
+  r.Add("GET", "/v1/ledger/tile/{path...}", "getLedgerTile", NotBuilt("the ledger's HTTP API"));
+  r.Add("GET", "/v1/ledger/proof/{index}", "getLedgerProof", NotBuilt("the ledger's HTTP API"));
+  r.Add("GET", "/v1/ledger/key", "getLedgerKey", NotBuilt("the ledger's HTTP API"));
+}
+
+size_t Api::BodyLimit(std::string_view method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (method == "POST" && path == "/v1/items") return options_.item_body_limit;
+  return options_.body_limit;
+}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  HttpResponse resp;
+  try {
+    resp = Dispatch(request);
+  } catch (const std::exception& e) {
+    // Handlers return Status; a throw is a bug or memory exhaustion.
+    Log(LogLevel::kError, "api.exception", "what=\"" + std::string(e.what()) + "\"");
+    resp = ErrorResponse(Status::Internal("exception"));
+  }
+  metrics_.RecordRequest(resp.operation, resp.status, std::chrono::steady_clock::now() - start);
+  return resp;
+}
+
+HttpResponse Api::Dispatch(const HttpRequest& request) {
+  std::string_view target = request.target;
+  size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+
+  Router::Match m = router_.Find(request.method, path);
+  if (m.outcome == Router::Outcome::kNoPath)
+    return ErrorResponse(HttpError::kNotFound, "no route for " + std::string(path));
+  if (m.outcome == Router::Outcome::kWrongMethod) {
+    std::string allow;
+    for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+    HttpResponse r = ErrorResponse(HttpError::kMethodNotAllowed,
+                                   request.method + " " + std::string(path) + ": want " + allow);
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  const Route& route = *m.route;
+
+  Call call;
+  call.params = std::move(m.params);
+  call.content_type = request.content_type;
+  call.body = request.body;
+
+  HttpResponse resp;
+  service::Principal principal;
+  if (!IsAnonymous(route.operation)) {
+    auto who = Authenticate(request);
+    if (!who.ok()) {
+      resp = who.status().code() == Code::kIoError
+                 ? ErrorResponse(who.status())
+                 : ErrorResponse(HttpError::kUnauthenticated, who.status().message());
+      resp.operation = route.operation;
+      return resp;
+    }
+    principal = std::move(who).value();
+    call.principal = &principal;
+    if (!MayCall(route.operation, principal.role)) {
+      resp = ErrorResponse(Status::PermissionDenied(
+          "role " + std::string(RoleName(principal.role)) + " may not " + route.operation));
+      resp.operation = route.operation;
+      resp.principal = principal.id;
+      return resp;
+    }
+  }
+
+  auto query_params = ParseQuery(query);
+  if (!query_params.ok()) {
+    resp = ErrorResponse(query_params.status());
+  } else if (!request.body.empty() && !IsJson(request.content_type) &&
+             route.operation != "ingestItem") {
+    resp =
+        ErrorResponse(HttpError::kUnsupportedMediaType,
+                      "Content-Type: got \"" + request.content_type + "\", want application/json");
+  } else {
+    call.query = std::move(query_params).value();
+    Result<HttpResponse> r = route.handler(call);
+    if (r.ok()) {
+      resp = std::move(r).value();
+    } else {
+      if (HttpStatusOf(r.status().code()) >= 500 && r.status().code() != Code::kUnimplemented)
+        Log(LogLevel::kError, "api.error",
+            "operation=" + route.operation + " code=" + std::string(CodeName(r.status().code())));
+      resp = ErrorResponse(r.status());
+    }
+  }
+  resp.operation = route.operation;
+  resp.principal = principal.id;
+  return resp;
+}
+
+Result<service::Principal> Api::Authenticate(const HttpRequest& request) {
+  std::string from_cert, from_token;
+  if (!request.client_cert_cn.empty()) from_cert = request.client_cert_cn;
+  if (!request.authorization.empty()) {
+    std::string_view h = request.authorization;
+    if (!StartsWithNoCase(h, "bearer "))
+      return Status::InvalidArgument("Authorization: want \"Bearer TOKEN\"");
+    std::string_view token = h.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    auto id = tokens_.Resolve(token);
+    if (!id.ok()) {
+      if (id.status().code() == Code::kNotFound || id.status().code() == Code::kFailedPrecondition)
+        return Status::InvalidArgument(id.status().message());
+      return Status::IoError("credentials: cannot check now");
+    }
+    from_token = std::move(id).value();
+  }
+  if (from_cert.empty() && from_token.empty())
+    return Status::InvalidArgument(
+        "credentials: missing; send Authorization: Bearer TOKEN or a client certificate");
+  if (!from_cert.empty() && !from_token.empty() && from_cert != from_token)
+    return Status::InvalidArgument("credentials: the client certificate and the token disagree");
+  const std::string& id = from_cert.empty() ? from_token : from_cert;
+  auto p = workflow_.GetPrincipal(id);
+  if (!p.ok()) {
+    if (p.status().code() == Code::kNotFound)
+      return Status::InvalidArgument("credentials: unknown principal");
+    return Status::IoError("credentials: cannot check now");
+  }
+  return p;
+}
+
+Result<HttpResponse> Api::SetTestClock(const Call& c) {
+  ASSIGN_OR_RETURN(json::value v, ParseJsonBody(c.body));
+  FieldReader r(v);
+  auto now = r.TimeField("now");
+  RETURN_IF_ERROR(r.Finish());
+  Time current = options_.test_clock->Now();
+  // Time never goes back: commit order and time order must agree.
+  if (*now < current)
+    return Status::FailedPrecondition("now: got " + FormatTime(*now) + ", want >= " +
+                                      FormatTime(current) + " (the clock only moves forward)");
+  options_.test_clock->Set(*now);
+  Log(LogLevel::kInfo, "test_clock.set", "now=" + FormatTime(*now) + " by=" + c.principal->id);
+  return JsonResponse(200, json::object{{"now", FormatTime(*now)}});
+}
+
+Result<HttpResponse> Api::Health(const Call&) {
+  if (!ready_.load()) return JsonResponse(503, json::object{{"status", "unavailable"}});
+  return JsonResponse(200, json::object{{"status", "ok"}});
+}
+
+Result<HttpResponse> Api::MetricsText(const Call&) {
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics_.Render();
+  return r;
+}
+
+Result<HttpResponse> Api::OpenApi(const Call&) {
+  HttpResponse r;
+  r.body = std::string(OpenApiDocument());
+  return r;
+}
+
+}  // namespace cloison::api

@@ -1,0 +1,90 @@
+// The HTTP API of API.md over the service use cases, without sockets: the
+// server hands each parsed request to Api::Handle and writes the answer back.
+// Unit tests call Handle directly.
+//
+// Order of checks for every request: route (404, 405), credentials (401)
+// unless the operation is anonymous, the access table (403), the body's
+// media type (415), then the handler: a Status maps through errors.h, a
+// legal refusal is 422 LEGAL_REFUSAL. Capabilities not built yet answer 501.
+//
+// Thread-safety: Handle is thread-safe (the use cases are; the router is
+// built in the constructor and never changed).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <string_view>
+
+#include "api/http.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "base/clock.h"
+#include "service/tokens.h"
+#include "service/workflow.h"
+
+namespace cloison::api {
+
+struct ApiOptions {
+  // Set only by `serve --test-clock`: PUT /v1/test/clock drives it. Without
+  // it the route does not exist (404). The workflow must read this clock.
+  FakeClock* test_clock = nullptr;
+  // Largest body accepted, except for item ingest which has its own.
+  size_t body_limit = size_t{1} << 20;
+  size_t item_body_limit = size_t{64} << 20;
+  // Lists: default and largest page.
+  int page_size = 100;
+  int max_page_size = 1000;
+};
+
+class Api {
+ public:
+  Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics,
+      ApiOptions options = {});
+
+  HttpResponse Handle(const HttpRequest& request);
+
+  // The body limit for a request, known from its request line alone, so the
+  // transport can refuse a large body before reading it.
+  size_t BodyLimit(std::string_view method, std::string_view target) const;
+
+  // /healthz answers 503 while not ready (starting, shutting down).
+  void set_ready(bool ready) { ready_.store(ready); }
+
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request);
+  // The principal behind the request's credentials, or the 401 to send.
+  Result<service::Principal> Authenticate(const HttpRequest& request);
+  void AddRoutes();
+
+  // handlers.cc: the authorisation workflow.
+  Result<HttpResponse> SubmitRequest(const Call& c);
+  Result<HttpResponse> ListRequests(const Call& c);
+  Result<HttpResponse> GetRequest(const Call& c);
+  Result<HttpResponse> WithdrawRequest(const Call& c);
+  Result<HttpResponse> GiveOpinion(const Call& c);
+  Result<HttpResponse> DecideRequest(const Call& c);
+  Result<HttpResponse> ListAuthorisations(const Call& c);
+  Result<HttpResponse> GetAuthorisation(const Call& c);
+  Result<HttpResponse> TerminateAuthorisation(const Call& c);
+  Result<HttpResponse> JustifyUrgency(const Call& c);
+  Result<HttpResponse> RecordConseilEtatRuling(const Call& c);
+  Result<HttpResponse> SetQuota(const Call& c);
+  Result<HttpResponse> ListQuotas(const Call& c);
+  // api.cc: the service itself.
+  Result<HttpResponse> SetTestClock(const Call& c);
+  Result<HttpResponse> Health(const Call& c);
+  Result<HttpResponse> MetricsText(const Call& c);
+  Result<HttpResponse> OpenApi(const Call& c);
+
+  service::Workflow& workflow_;
+  service::Tokens& tokens_;
+  Metrics& metrics_;
+  ApiOptions options_;
+  Router router_;
+  std::atomic<bool> ready_{true};
+};
+
+}  // namespace cloison::api

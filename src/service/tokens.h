@@ -1,0 +1,46 @@
+// Bearer tokens (API.md: `Authorization: Bearer TOKEN`). A token is 32 random
+// bytes shown once, as "cloison_" + 64 hex digits; the store keeps only its
+// SHA-256 (record kind "token", id = hex hash, body = the principal id), so a
+// copy of the store gives no usable credential. Issuing is an event
+// ("token.issued") that names the principal and the expiry, never the token
+// nor its hash.
+//
+// Independent of Workflow: the API's authentication needs only this and
+// Workflow::GetPrincipal.
+//
+// Thread-safety: thread-safe if the Store is (one transaction per call).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "service/principal.h"
+#include "store/store.h"
+
+namespace cloison::service {
+
+inline constexpr std::string_view kTokenPrefix = "cloison_";
+// A token outlives a year of demo or test-clock time only if reissued.
+inline constexpr Duration kDefaultTokenLifetime = std::chrono::hours(24 * 366);
+
+class Tokens {
+ public:
+  Tokens(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // A new token for `principal` (which must exist), valid for `lifetime`.
+  // The only time the token's text exists outside the caller.
+  Result<std::string> Issue(const Principal& principal, Duration lifetime = kDefaultTokenLifetime);
+
+  // The principal id a token stands for. NotFound for a malformed or unknown
+  // token, FailedPrecondition for an expired or revoked one; the messages
+  // never repeat the token.
+  Result<std::string> Resolve(std::string_view token) const;
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace cloison::service
