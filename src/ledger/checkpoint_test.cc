@@ -10,8 +10,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr std::string_view kDash = "\xE2\x80\x94 ";
-
 // tlog-checkpoint.md and tlog-cosignature.md: the example checkpoint, with
 // the log's signature and a witness's cosignature.
 constexpr std::string_view kSpecBody =

@@ -325,13 +325,13 @@ Result<Signer> ParseSignerKey(std::string_view text) {
   }
   ASSIGN_OR_RETURN(KeyParts parts, SplitKey(text.substr(kSignerPrefix.size()), "signer key",
                                              /*secret=*/true));
-  Status name_ok = CheckKeyName(parts.name);
-  if (!name_ok.ok()) return Status::InvalidArgument("signer key: " + name_ok.message());
-  const std::optional<uint32_t> id = ParseKeyIdHex(parts.id);
-  if (!id) {
-    return Status::InvalidArgument("signer key: key id: got " + Quote(parts.id) +
-                                   ", want 8 lowercase hex digits");
+  // Parts of a malformed key string may be parts of the secret: errors quote
+  // nothing.
+  if (!CheckKeyName(parts.name).ok()) {
+    return Status::InvalidArgument("signer key: key name: want non-empty, without '+' or spaces");
   }
+  const std::optional<uint32_t> id = ParseKeyIdHex(parts.id);
+  if (!id) return Status::InvalidArgument("signer key: key id: want 8 lowercase hex digits");
   std::optional<std::string> key = Base64Decode(parts.key);
   if (!key || key->size() != 33) {
     if (key) crypto::WipeString(*key);
@@ -348,7 +348,10 @@ Result<Signer> ParseSignerKey(std::string_view text) {
   s.algorithm = alg;
   s.key = std::move(*pair);
   s.key_id = KeyId(s.name, alg, s.key.public_key);
-  RETURN_IF_ERROR(CheckKeyId(*id, s.key_id, "signer key"));
+  if (*id != s.key_id) {
+    return Status::InvalidArgument("signer key: key id: want " + KeyIdHex(s.key_id) +
+                                   " (SHA-256 of name, newline, algorithm and public key)");
+  }
   return s;
 }
 

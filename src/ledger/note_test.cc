@@ -143,9 +143,10 @@ TEST(NoteTest, SignerKeyRoundTrip) {
 TEST(NoteTest, SignerKeyErrorsDoNotEchoTheKey) {
   Signer s = GenerateSigner("a.example");
   std::string text = FormatSignerKey(s);
-  const std::string secret = text.substr(text.rfind('+') + 1);
-  std::string wrong_id = text;
   const size_t id_at = std::string_view("PRIVATE+KEY+a.example+").size();
+  const std::string secret = text.substr(id_at + 9);  // base64 may hold '+' too
+  ASSERT_EQ(secret.size(), 44u);
+  std::string wrong_id = text;
   wrong_id[id_at] = wrong_id[id_at] == '0' ? '1' : '0';  // a digit of the key id
   for (const std::string& bad :
        {std::string("PRIVATE+KEY+a.example+") + secret, text.substr(12), wrong_id,
@@ -155,6 +156,17 @@ TEST(NoteTest, SignerKeyErrorsDoNotEchoTheKey) {
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr("signer key"));
     EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr(secret.substr(4, 20))));
+  }
+  // A key without its id whose base64 holds '+': the parts are pieces of the
+  // secret, and no error may quote them.
+  for (std::string_view bad : {"PRIVATE+KEY+a.example+SeCrEt+sEcReTsEcReTsEcReTsEcReT",
+                               "PRIVATE+KEY+SeCrEt+sEcReT+sEcReTsEcReT",
+                               "PRIVATE+KEY+SeC rEt+00000000+sEcReTsEcReT"}) {
+    auto r = ParseSignerKey(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr("SeCrEt"))) << r.status().message();
+    EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr("sEcReT"))) << r.status().message();
+    EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr("SeC"))) << r.status().message();
   }
 }
 
