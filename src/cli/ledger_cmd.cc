@@ -371,8 +371,10 @@ int Witness(const Args& a, std::ostream& out, std::ostream& err) {
   if (Status s = ledger::SaveWitnessState(a.get("--state"), state); !s.ok()) return Fail(err, "witness", s);
   const std::string dest = a.has("--out") ? a.get("--out") : (fs::path(a.get("--dir")) / "checkpoint.cosigned").string();
   if (Status s = service::WriteFileAtomically(dest, *cosigned); !s.ok()) return Fail(err, "witness", s);
-  out << "cosigned " << origin << " size " << cp->size << " (consistent with size " << seen << " seen before) -> "
-      << dest << "\n";
+  out << "cosigned " << origin << " size " << cp->size
+      << (seen == 0 ? std::string(" (first checkpoint seen)")
+                    : " (consistent with size " + std::to_string(seen) + " seen before)")
+      << " -> " << dest << "\n";
   return 0;
 }
 
