@@ -38,5 +38,6 @@ double MedianNanosPerCall(int samples, int batch, Fn&& fn) {
 }
 
 void GateBenchmarks(const Options& options);
+void LedgerBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
     }
   }
   cloison::bench::GateBenchmarks(options);
+  cloison::bench::LedgerBenchmarks(options);
   return 0;
 }

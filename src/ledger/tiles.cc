@@ -62,7 +62,7 @@ uint64_t WidthOf(uint64_t hashes, uint64_t index) {
 }
 
 struct Parsed {
-  std::vector<std::string> entries;
+  std::vector<std::string_view> entries;  // views into the bundle
   size_t end = 0;  // offset just past the last entry read
 };
 
@@ -86,7 +86,7 @@ Result<Parsed> ParseEntries(std::string_view bundle, uint64_t max) {
           std::to_string(n) + " declares " + std::to_string(len) + " bytes, " +
           std::to_string(bundle.size() - off - 2) + " left");
     }
-    out.entries.emplace_back(bundle.substr(off + 2, len));
+    out.entries.push_back(bundle.substr(off + 2, len));
     off += 2 + len;
   }
   out.end = off;
@@ -297,10 +297,10 @@ Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle) {
                                    std::to_string(p.end) + ", " +
                                    std::to_string(bundle.size() - p.end) + " bytes follow");
   }
-  return std::move(p.entries);
+  return std::vector<std::string>(p.entries.begin(), p.entries.end());
 }
 
-Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle, uint64_t width) {
+Result<std::vector<std::string_view>> SplitEntryBundle(std::string_view bundle, uint64_t width) {
   if (width < 1 || width > kTileWidth) {
     return Status::InvalidArgument("entry bundle width: got " + std::to_string(width) +
                                    ", want 1..256");
@@ -317,6 +317,11 @@ Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle, uint
                                    std::to_string(bundle.size() - p.end) + " bytes follow");
   }
   return std::move(p.entries);
+}
+
+Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle, uint64_t width) {
+  ASSIGN_OR_RETURN(std::vector<std::string_view> views, SplitEntryBundle(bundle, width));
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 }  // namespace cloison::ledger

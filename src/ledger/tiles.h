@@ -66,5 +66,8 @@ Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle);
 // As above, and the bundle must hold exactly `width` entries (1..256, from
 // its path): bytes left after the last one are an error naming their offset.
 Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle, uint64_t width);
+// As DecodeEntryBundle(bundle, width), without copying: the entries as views
+// into `bundle` (a verifier hashing every entry of a log needs no copies).
+Result<std::vector<std::string_view>> SplitEntryBundle(std::string_view bundle, uint64_t width);
 
 }  // namespace cloison::ledger

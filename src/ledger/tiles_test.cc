@@ -337,6 +337,13 @@ TEST(TilesTest, EntryBundleRoundTrip) {
   EXPECT_EQ(bundle->substr(5, 2), "\xff\xff");
   EXPECT_EQ(*DecodeEntryBundle(*bundle), entries);
   EXPECT_EQ(*DecodeEntryBundle(*bundle, 4), entries);
+  // SplitEntryBundle: the same entries, as views into the bundle.
+  auto views = SplitEntryBundle(*bundle, 4);
+  ASSERT_TRUE(views.ok());
+  ASSERT_EQ(views->size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ((*views)[i], entries[i]);
+  EXPECT_EQ((*views)[1].data(), bundle->data() + 4);
+  EXPECT_THAT(SplitEntryBundle(*bundle, 3).status().message(), HasSubstr("over-long: 3 entries"));
 
   std::vector<std::string> full(256, "e");
   EXPECT_EQ(*DecodeEntryBundle(*EncodeEntryBundle(full)), full);
