@@ -13,8 +13,8 @@
 namespace ledger = cloison::ledger;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const ledger::Verifier kKey =
-      *ledger::ParseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+  static const ledger::Verifier kKey = *ledger::ParseVerifierKey(
+      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
   std::string_view text(reinterpret_cast<const char*>(data), size);
 
   auto note = ledger::ParseNote(text);

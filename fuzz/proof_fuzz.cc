@@ -11,8 +11,8 @@
 namespace ledger = cloison::ledger;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const ledger::Verifier kLog =
-      *ledger::ParseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+  static const ledger::Verifier kLog = *ledger::ParseVerifierKey(
+      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
   static const std::vector<ledger::Verifier> kWitnesses = [] {
     ledger::Verifier w = kLog;
     w.name = "witness1.example";

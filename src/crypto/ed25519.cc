@@ -44,8 +44,7 @@ Ed25519KeyPair GenerateEd25519() {
 
 Result<Ed25519KeyPair> Ed25519FromSeed(std::span<const uint8_t> seed) {
   if (seed.size() != crypto_sign_SEEDBYTES) {
-    return Status::InvalidArgument("seed: got " + std::to_string(seed.size()) +
-                                   " bytes, want 32");
+    return Status::InvalidArgument("seed: got " + std::to_string(seed.size()) + " bytes, want 32");
   }
   EnsureSodium();
   Ed25519KeyPair pair;

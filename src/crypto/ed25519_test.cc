@@ -36,7 +36,9 @@ std::optional<std::vector<uint8_t>> FromHex(std::string_view hex) {
   return out;
 }
 
-std::vector<uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> Bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 // RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte).
 TEST(Ed25519Test, Rfc8032KnownAnswers) {

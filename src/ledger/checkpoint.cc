@@ -12,17 +12,18 @@ namespace {
 
 constexpr size_t kCosignatureBytes = 8 + 64;  // timestamp, Ed25519 signature
 
-std::string LinePrefix(int line) { return "line " + std::to_string(line) + ": "; }
+std::string LinePrefix(int line) {
+  return "line " + std::to_string(line) + ": ";
+}
 
 std::span<const uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 std::string Who(const Verifier& v) {
-  const std::array<uint8_t, 4> id = {static_cast<uint8_t>(v.key_id >> 24),
-                                     static_cast<uint8_t>(v.key_id >> 16),
-                                     static_cast<uint8_t>(v.key_id >> 8),
-                                     static_cast<uint8_t>(v.key_id)};
+  const std::array<uint8_t, 4> id = {
+      static_cast<uint8_t>(v.key_id >> 24), static_cast<uint8_t>(v.key_id >> 16),
+      static_cast<uint8_t>(v.key_id >> 8), static_cast<uint8_t>(v.key_id)};
   return v.name + "+" + crypto::Hex(id);
 }
 
@@ -41,7 +42,9 @@ std::string FormatCheckpoint(const Checkpoint& c) {
   return out;
 }
 
-Result<Checkpoint> ParseCheckpoint(std::string_view body) { return ParseCheckpoint(body, 1); }
+Result<Checkpoint> ParseCheckpoint(std::string_view body) {
+  return ParseCheckpoint(body, 1);
+}
 
 Result<Checkpoint> ParseCheckpoint(std::string_view body, int first_line) {
   RETURN_IF_ERROR(CheckNoteText(body, first_line));

@@ -18,13 +18,16 @@ constexpr std::string_view kSpecBody =
     "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
 constexpr std::string_view kSpecLogSig =
     "\xE2\x80\x94 example.com/behind-the-sofa "
-    "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
+    "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
+    "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
 constexpr std::string_view kSpecCosig =
     "\xE2\x80\x94 witness.example.com/w1 "
     "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+"
     "mbIUBkBIfZ+qnA==\n";
 
-std::string SpecNote() { return std::string(kSpecBody) + "\n" + std::string(kSpecLogSig); }
+std::string SpecNote() {
+  return std::string(kSpecBody) + "\n" + std::string(kSpecLogSig);
+}
 
 TEST(CheckpointTest, SpecExampleParsesAndRoundTrips) {
   auto note = ParseNote(SpecNote());
@@ -75,8 +78,7 @@ TEST(CheckpointTest, CosignedMessageIsTheSpecText) {
       w.key.public_key,
       std::span(reinterpret_cast<const uint8_t*>(spec_message.data()), spec_message.size()),
       std::span(reinterpret_cast<const uint8_t*>(bytes.data()) + 8, 64)));
-  EXPECT_EQ(note.signatures[0].key_id,
-            KeyId("witness.example.com/w1", 0x04, w.key.public_key));
+  EXPECT_EQ(note.signatures[0].key_id, KeyId("witness.example.com/w1", 0x04, w.key.public_key));
 }
 
 TEST(CheckpointTest, ExtensionsAndEmptyTree) {
@@ -187,8 +189,7 @@ TEST(CheckpointTest, CosignAndVerify) {
   Signer both = GenerateSigner("cloison.example/log");
   Note same_name{note.text, {}};
   SignNote(same_name, both);
-  EXPECT_EQ(VerifyCosignature(same_name, WitnessVerifierOf(both)).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(VerifyCosignature(same_name, WitnessVerifierOf(both)).status().code(), Code::kNotFound);
 
   // The serialised note keeps both cosignatures verifiable.
   auto reparsed = ParseNote(FormatNote(note));
@@ -211,8 +212,7 @@ TEST(CheckpointTest, CosignAndVerify) {
   Cosign(far_future, w1, uint64_t{1} << 63);
   EXPECT_THAT(VerifyCosignature(far_future, v1).status().message(), HasSubstr("2^63-1"));
 
-  EXPECT_THAT(VerifyCosignature(note, VerifierOf(log)).status().message(),
-              HasSubstr("want 0x04"));
+  EXPECT_THAT(VerifyCosignature(note, VerifierOf(log)).status().message(), HasSubstr("want 0x04"));
 }
 
 TEST(CheckpointTest, WitnessKeysRoundTrip) {

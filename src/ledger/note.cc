@@ -16,7 +16,9 @@ namespace {
 constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";  // U+2014 EM DASH, space
 constexpr std::string_view kSignerPrefix = "PRIVATE+KEY+";
 
-std::string LinePrefix(int line) { return "line " + std::to_string(line) + ": "; }
+std::string LinePrefix(int line) {
+  return "line " + std::to_string(line) + ": ";
+}
 
 // Quotes a fragment of input for an error message, shortened and with bytes
 // outside printable ASCII escaped, so that messages stay one readable line.
@@ -99,9 +101,20 @@ size_t DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
 // must not contain.
 bool IsUnicodeSpace(char32_t c) {
   switch (c) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return c >= 0x2000 && c <= 0x200A;
@@ -145,8 +158,8 @@ Status CheckAlgorithm(uint8_t alg, std::string_view what) {
 
 Status CheckKeyId(uint32_t got, uint32_t want, std::string_view what) {
   if (got == want) return Status::Ok();
-  return Status::InvalidArgument(std::string(what) + ": key id: got " + KeyIdHex(got) +
-                                 ", want " + KeyIdHex(want) +
+  return Status::InvalidArgument(std::string(what) + ": key id: got " + KeyIdHex(got) + ", want " +
+                                 KeyIdHex(want) +
                                  " (SHA-256 of name, newline, algorithm and public key)");
 }
 
@@ -207,7 +220,9 @@ std::string Base64Encode(std::span<const uint8_t> bytes) {
   return out;
 }
 
-std::string Base64Encode(std::string_view bytes) { return Base64Encode(AsBytes(bytes)); }
+std::string Base64Encode(std::string_view bytes) {
+  return Base64Encode(AsBytes(bytes));
+}
 
 std::optional<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
@@ -274,7 +289,8 @@ uint32_t KeyId(std::string_view name, uint8_t algorithm, const crypto::Ed25519Pu
 }
 
 Status CheckKeyName(std::string_view name) {
-  if (name.empty()) return Status::InvalidArgument("key name: empty, want a name such as example.com/log");
+  if (name.empty())
+    return Status::InvalidArgument("key name: empty, want a name such as example.com/log");
   for (size_t i = 0; i < name.size();) {
     char32_t cp;
     const size_t n = DecodeUtf8(name, i, cp);
@@ -324,7 +340,7 @@ Result<Signer> ParseSignerKey(std::string_view text) {
     return Status::InvalidArgument("signer key: want PRIVATE+KEY+<name>+<key id>+<base64 key>");
   }
   ASSIGN_OR_RETURN(KeyParts parts, SplitKey(text.substr(kSignerPrefix.size()), "signer key",
-                                             /*secret=*/true));
+                                            /*secret=*/true));
   // Parts of a malformed key string may be parts of the secret: errors quote
   // nothing.
   if (!CheckKeyName(parts.name).ok()) {
@@ -359,8 +375,8 @@ std::string FormatSignerKey(const Signer& s) {
   std::string key(1, static_cast<char>(s.algorithm));
   const auto seed = s.key.seed.view();
   key.append(reinterpret_cast<const char*>(seed.data()), seed.size());
-  std::string out = std::string(kSignerPrefix) + s.name + "+" + KeyIdHex(s.key_id) + "+" +
-                    Base64Encode(key);
+  std::string out =
+      std::string(kSignerPrefix) + s.name + "+" + KeyIdHex(s.key_id) + "+" + Base64Encode(key);
   crypto::WipeString(key);
   return out;
 }
@@ -381,7 +397,9 @@ Verifier VerifierOf(const Signer& s) {
 
 // -------------------------------------------------------------------- notes
 
-Result<Note> ParseNote(std::string_view text) { return ParseNote(text, 1); }
+Result<Note> ParseNote(std::string_view text) {
+  return ParseNote(text, 1);
+}
 
 Result<Note> ParseNote(std::string_view text, int first_line) {
   if (text.size() > kMaxNoteBytes) {
@@ -402,7 +420,8 @@ Result<Note> ParseNote(std::string_view text, int first_line) {
   Note note;
   note.text = std::string(text.substr(0, split + 1));
   std::string_view sigs = text.substr(split + 2);
-  int line = first_line + static_cast<int>(std::count(note.text.begin(), note.text.end(), '\n')) + 1;
+  int line =
+      first_line + static_cast<int>(std::count(note.text.begin(), note.text.end(), '\n')) + 1;
   if (sigs.empty()) {
     return Status::InvalidArgument(LinePrefix(line) +
                                    "note: want at least one signature line after the blank line");

@@ -19,7 +19,8 @@ constexpr std::string_view kSpecNote =
     "This is an example message.\n"
     "\n"
     "\xE2\x80\x94 example.com/foo "
-    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
+    "\n";
 // signed-note.md, the opening example (no key is given for it).
 constexpr std::string_view kQuasimodo =
     "Ognuno sta solo sul cuor della terra\n"
@@ -28,11 +29,14 @@ constexpr std::string_view kQuasimodo =
     "ed \xC3\xA8 subito sera.\n"
     "\n"
     "\xE2\x80\x94 quasimodo.example/salvatore "
-    "NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n";
+    "NnugSzTjtVAewIS+Z/iJhUPeFDkO/"
+    "5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n";
 
 constexpr std::string_view kDash = "\xE2\x80\x94 ";
 
-Status ParseError(std::string_view text) { return ParseNote(text).status(); }
+Status ParseError(std::string_view text) {
+  return ParseNote(text).status();
+}
 
 TEST(NoteTest, SpecExampleKeyVerifiesSpecExampleNote) {
   auto v = ParseVerifierKey(kSpecVkey);
@@ -149,8 +153,8 @@ TEST(NoteTest, SignerKeyErrorsDoNotEchoTheKey) {
   std::string wrong_id = text;
   wrong_id[id_at] = wrong_id[id_at] == '0' ? '1' : '0';  // a digit of the key id
   for (const std::string& bad :
-       {std::string("PRIVATE+KEY+a.example+") + secret, text.substr(12), wrong_id,
-        text + "+x", text + "AAAA", text.substr(0, text.size() - 4)}) {
+       {std::string("PRIVATE+KEY+a.example+") + secret, text.substr(12), wrong_id, text + "+x",
+        text + "AAAA", text.substr(0, text.size() - 4)}) {
     auto r = ParseSignerKey(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
@@ -159,9 +163,9 @@ TEST(NoteTest, SignerKeyErrorsDoNotEchoTheKey) {
   }
   // A key without its id whose base64 holds '+': the parts are pieces of the
   // secret, and no error may quote them.
-  for (std::string_view bad : {"PRIVATE+KEY+a.example+SeCrEt+sEcReTsEcReTsEcReTsEcReT",
-                               "PRIVATE+KEY+SeCrEt+sEcReT+sEcReTsEcReT",
-                               "PRIVATE+KEY+SeC rEt+00000000+sEcReTsEcReT"}) {
+  for (std::string_view bad :
+       {"PRIVATE+KEY+a.example+SeCrEt+sEcReTsEcReTsEcReTsEcReT",
+        "PRIVATE+KEY+SeCrEt+sEcReT+sEcReTsEcReT", "PRIVATE+KEY+SeC rEt+00000000+sEcReTsEcReT"}) {
     auto r = ParseSignerKey(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr("SeCrEt"))) << r.status().message();
@@ -186,7 +190,10 @@ TEST(NoteTest, VerifierKeyErrorsNameThePart) {
       {"example.com/foo+530d903a+" + key.substr(0, 40), "want the base64 of 33 bytes"},
       {"example.com/foo+530d903a+Aj" + key.substr(2), "algorithm: got 0x02"},
       {"example com+530d903a+" + key, "want no '+', spaces"},
-      {"example\xC2\xA0" "com+530d903a+" + key, "want no '+', spaces"},
+      {"example\xC2\xA0"
+       "com+530d903a+" +
+           key,
+       "want no '+', spaces"},
   };
   for (const Case& c : cases) {
     auto v = ParseVerifierKey(c.text);
@@ -209,7 +216,8 @@ TEST(NoteTest, MalformedNotesNameTheLine) {
       {"hello\n\n", "line 3: note: want at least one signature line"},
       {"a\nb\tc\n\n" + std::string(kDash) + "k " + sig + "\n",
        "line 2: byte 2: control character 0x09"},
-      {"a\r\n\n" + std::string(kDash) + "k " + sig + "\n", "line 1: byte 2: control character 0x0d"},
+      {"a\r\n\n" + std::string(kDash) + "k " + sig + "\n",
+       "line 1: byte 2: control character 0x0d"},
       {"a\n\xC3\n\n" + std::string(kDash) + "k " + sig + "\n", "line 2: byte 1: invalid UTF-8"},
       {"a\n\xC0\xAF\n\n" + std::string(kDash) + "k " + sig + "\n", "line 2: byte 1: invalid UTF-8"},
       {"a\n\xED\xA0\x80\n\n" + std::string(kDash) + "k " + sig + "\n", "invalid UTF-8"},
@@ -266,9 +274,13 @@ TEST(NoteTest, KeyNames) {
   EXPECT_TRUE(CheckKeyName("example.com/log42").ok());
   EXPECT_TRUE(CheckKeyName("oid/1.3.6.1.4.1.44363.47.1").ok());
   EXPECT_TRUE(CheckKeyName("caf\xC3\xA9.example").ok());
-  for (std::string_view bad : {std::string_view(""), std::string_view("a+b"),
-                               std::string_view("a b"), std::string_view("a\xC2\x85" "b"),
-                               std::string_view("a\xE2\x80\x8A" "b"), std::string_view("a\xFF")}) {
+  for (std::string_view bad :
+       {std::string_view(""), std::string_view("a+b"), std::string_view("a b"),
+        std::string_view("a\xC2\x85"
+                         "b"),
+        std::string_view("a\xE2\x80\x8A"
+                         "b"),
+        std::string_view("a\xFF")}) {
     EXPECT_FALSE(CheckKeyName(bad).ok()) << bad;
   }
 }
@@ -276,8 +288,13 @@ TEST(NoteTest, KeyNames) {
 // RFC 4648 section 10 test vectors, and what strict decoding refuses.
 TEST(EncodingTest, Base64) {
   const std::pair<std::string_view, std::string_view> vectors[] = {
-      {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base64Encode(plain), encoded);
@@ -286,8 +303,8 @@ TEST(EncodingTest, Base64) {
     EXPECT_EQ(*decoded, plain);
   }
   EXPECT_EQ(Base64Encode(std::string("\xfb\xff\xbf", 3)), "+/+/");
-  for (std::string_view bad : {"Zh==", "Zm9=", "Zg=", "Zg", "Z===", "====", "Zm9v\n", "Zg==Zg==",
-                               "Zm-v", "Zm_v", "Zm9v====", " Zm9v", "Zm=v"}) {
+  for (std::string_view bad : {"Zh==", "Zm9=", "Zg=", "Zg", "Z===", "====", "Zm9v\n",
+                               "Zg==Zg==", "Zm-v", "Zm_v", "Zm9v====", " Zm9v", "Zm=v"}) {
     EXPECT_FALSE(Base64Decode(bad).has_value()) << bad;
   }
 }
@@ -296,8 +313,8 @@ TEST(EncodingTest, Decimal) {
   EXPECT_EQ(ParseDecimal("0"), 0u);
   EXPECT_EQ(ParseDecimal("20852163"), 20852163u);
   EXPECT_EQ(ParseDecimal("18446744073709551615"), UINT64_MAX);
-  for (std::string_view bad : {"", "01", "00", "18446744073709551616", "99999999999999999999",
-                               "-1", "+1", " 1", "1 ", "1a", "0x10"}) {
+  for (std::string_view bad : {"", "01", "00", "18446744073709551616", "99999999999999999999", "-1",
+                               "+1", " 1", "1 ", "1a", "0x10"}) {
     EXPECT_FALSE(ParseDecimal(bad).has_value()) << bad;
   }
 }

@@ -11,7 +11,9 @@ constexpr std::string_view kHeader = "c2sp.org/tlog-proof@v1";
 // A tree of at most 2^64 leaves has inclusion proofs of at most 64 hashes.
 constexpr size_t kMaxInclusionHashes = 64;
 
-std::string LinePrefix(int line) { return "line " + std::to_string(line) + ": "; }
+std::string LinePrefix(int line) {
+  return "line " + std::to_string(line) + ": ";
+}
 
 std::string Clip(std::string_view s) {
   return std::string(s.substr(0, 60)) + (s.size() > 60 ? "..." : "");
@@ -67,8 +69,7 @@ Result<TlogProof> ParseTlogProof(std::string_view text) {
   ++line;
   for (;;) {
     if (!next(l)) {
-      return Status::InvalidArgument(LinePrefix(line) +
-                                     "want an empty line, then the checkpoint");
+      return Status::InvalidArgument(LinePrefix(line) + "want an empty line, then the checkpoint");
     }
     if (l.empty()) break;
     if (p.inclusion.size() == kMaxInclusionHashes) {
@@ -130,10 +131,10 @@ Status VerifyTlogProof(const TlogProof& p, std::string_view entry, const Verifie
     }
   }
   if (valid < min_cosignatures) {
-    return Status::FailedPrecondition(
-        "cosignatures: got " + std::to_string(valid) + " valid of " +
-        std::to_string(counted.size()) + " known witnesses, want at least " +
-        std::to_string(min_cosignatures));
+    return Status::FailedPrecondition("cosignatures: got " + std::to_string(valid) + " valid of " +
+                                      std::to_string(counted.size()) +
+                                      " known witnesses, want at least " +
+                                      std::to_string(min_cosignatures));
   }
 
   // 4. The entry is at p.index in the checkpointed tree.

@@ -2,10 +2,16 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 
 #include "ledger/tree.h"
+#include "ledger/witness.h"
 
 namespace cloison::ledger {
 namespace {
@@ -95,8 +101,9 @@ TEST(TlogProofTest, ParseErrorsNameTheLine) {
       {"c2sp.org/tlog-proof@v1\nindex 1\n" + h + "AAAA\n\n" + cp, "line 4: inclusion proof"},
       {"c2sp.org/tlog-proof@v1\nindex 1\n" + h, "line 4: want an empty line"},
       {"c2sp.org/tlog-proof@v1\nindex 1\n" + h + "\n", "line 5: note: want a final newline"},
-      {"c2sp.org/tlog-proof@v1\nindex 1\n" + h + "\nexample.com/fancylog\n01\nAA==\n\n"
-       "\xE2\x80\x94 k AAAAAQEC\n",
+      {"c2sp.org/tlog-proof@v1\nindex 1\n" + h +
+           "\nexample.com/fancylog\n01\nAA==\n\n"
+           "\xE2\x80\x94 k AAAAAQEC\n",
        "line 6: size"},
       {"c2sp.org/tlog-proof@v1\nindex 1\n\n" + cp + "trailing\n", "line 9: signature"},
   };
@@ -146,8 +153,8 @@ TEST_F(VerifyTlogProofTest, EveryIndexVerifiesAfterARoundTrip) {
   for (uint64_t i = 0; i < tree_.size(); ++i) {
     auto p = ParseTlogProof(FormatTlogProof(Make(i, {&w1_, &w3_})));
     ASSERT_TRUE(p.ok()) << p.status().ToString();
-    Status st = VerifyTlogProof(*p, Entry(static_cast<int>(i)), VerifierOf(log_), kOrigin,
-                                witnesses_, 2);
+    Status st =
+        VerifyTlogProof(*p, Entry(static_cast<int>(i)), VerifierOf(log_), kOrigin, witnesses_, 2);
     EXPECT_TRUE(st.ok()) << i << ": " << st.ToString();
   }
 }
@@ -217,6 +224,108 @@ TEST_F(VerifyTlogProofTest, CosignaturePolicy) {
   st = VerifyTlogProof(broken, Entry(3), log, kOrigin, witnesses_, 0);
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
   EXPECT_THAT(st.message(), HasSubstr("cosignature by cnctr.example/w2+"));
+}
+
+// doc/formats/checkpoint.md: every example block is real.
+class DocExamplesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ifstream in(std::string(CLOISON_SOURCE_DIR) + "/doc/formats/checkpoint.md");
+    ASSERT_TRUE(in) << "missing doc/formats/checkpoint.md";
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string doc = buf.str();
+    const std::string marker = "<!-- example: ";
+    for (size_t at = doc.find(marker); at != std::string::npos; at = doc.find(marker, at + 1)) {
+      const size_t name_end = doc.find(" -->", at);
+      const size_t open = doc.find("```\n", name_end);
+      const size_t close = doc.find("\n```", open + 4);
+      ASSERT_NE(close, std::string::npos);
+      blocks_[doc.substr(at + marker.size(), name_end - at - marker.size())] =
+          doc.substr(open + 4, close + 1 - (open + 4));
+    }
+  }
+  std::vector<std::string> Lines(const std::string& name) {
+    std::vector<std::string> out;
+    std::istringstream in(blocks_[name]);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+  }
+  std::map<std::string, std::string> blocks_;
+};
+
+TEST_F(DocExamplesTest, KeysCheckpointsCosignaturesProofAndState) {
+  for (const char* name : {"keys", "checkpoint", "cosigned", "proof", "consistency", "state"}) {
+    ASSERT_TRUE(blocks_.count(name)) << name;
+  }
+  const std::vector<std::string> keys = Lines("keys");
+  ASSERT_EQ(keys.size(), 4u);
+  auto log_signer = ParseSignerKey(keys[0]);
+  auto log_key = ParseVerifierKey(keys[1]);
+  auto w_signer = ParseSignerKey(keys[2]);
+  auto w_key = ParseVerifierKey(keys[3]);
+  ASSERT_TRUE(log_signer.ok()) << log_signer.status().ToString();
+  ASSERT_TRUE(log_key.ok()) << log_key.status().ToString();
+  ASSERT_TRUE(w_signer.ok()) << w_signer.status().ToString();
+  ASSERT_TRUE(w_key.ok()) << w_key.status().ToString();
+  EXPECT_EQ(FormatVerifierKey(VerifierOf(*log_signer)), keys[1]);
+  EXPECT_EQ(FormatVerifierKey(WitnessVerifierOf(*w_signer)), keys[3]);
+  EXPECT_EQ(log_key->algorithm, 0x01);
+  EXPECT_EQ(w_key->algorithm, 0x04);
+  const std::string origin = log_key->name;
+
+  // The entries are "entry 0" ... "entry 4".
+  Tree tree;
+  for (int i = 0; i < 5; ++i) tree.Append(LeafHash(Bytes("entry " + std::to_string(i))));
+
+  auto c3 = OpenCheckpoint(blocks_["checkpoint"], *log_key, origin);
+  ASSERT_TRUE(c3.ok()) << c3.status().ToString();
+  EXPECT_EQ(c3->size, 3u);
+  EXPECT_EQ(c3->root, tree.Root(3).value());
+
+  auto c5 = OpenCheckpoint(blocks_["cosigned"], *log_key, origin);
+  ASSERT_TRUE(c5.ok()) << c5.status().ToString();
+  EXPECT_EQ(c5->root, tree.Root());
+  auto note = ParseNote(blocks_["cosigned"]);
+  ASSERT_TRUE(note.ok());
+  auto t = VerifyCosignature(*note, *w_key);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(*t, 1700000060u);
+
+  std::vector<Hash> consistency;
+  for (const std::string& l : Lines("consistency")) {
+    auto h = Base64Decode(l);
+    ASSERT_TRUE(h && h->size() == 32) << l;
+    consistency.emplace_back();
+    std::copy(h->begin(), h->end(), consistency.back().begin());
+  }
+  EXPECT_TRUE(VerifyConsistency(3, 5, c3->root, c5->root, consistency).ok());
+
+  auto proof = ParseTlogProof(blocks_["proof"]);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  EXPECT_EQ(proof->checkpoint, blocks_["cosigned"]);
+  EXPECT_TRUE(VerifyTlogProof(*proof, "entry 2", *log_key, origin, {*w_key}, 1).ok());
+  EXPECT_FALSE(VerifyTlogProof(*proof, "entry 3", *log_key, origin, {*w_key}, 1).ok());
+
+  // The witness, replayed from nothing, reaches the documented state.
+  WitnessState state{origin, 0, {}};
+  ASSERT_TRUE(
+      WitnessCheckpoint(state, blocks_["checkpoint"], {}, *log_key, *w_signer, 1700000000).ok());
+  auto again =
+      WitnessCheckpoint(state, blocks_["cosigned"], consistency, *log_key, *w_signer, 1700000060);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, blocks_["cosigned"]);  // Ed25519 is deterministic
+  const std::string path =
+      ::testing::TempDir() + "/doc-example-" + std::to_string(::getpid()) + ".state";
+  ASSERT_TRUE(SaveWitnessState(path, state).ok());
+  std::ifstream saved(path);
+  std::stringstream text;
+  text << saved.rdbuf();
+  EXPECT_EQ(text.str(), blocks_["state"]);
+  auto loaded = LoadWitnessState(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->size, 5u);
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -20,9 +20,13 @@ constexpr size_t kMaxStateBytes = 64 * 1024;
 // tlog-witness.md: a client MUST NOT send more than 63 consistency proof lines.
 constexpr size_t kMaxConsistencyHashes = 63;
 
-std::string ErrnoText(int err) { return std::strerror(err); }
+std::string ErrnoText(int err) {
+  return std::strerror(err);
+}
 
-std::string Short(const Hash& h) { return Base64Encode(h); }
+std::string Short(const Hash& h) {
+  return Base64Encode(h);
+}
 
 // Closes a descriptor on every path.
 class Fd {
@@ -120,7 +124,9 @@ Status SaveWitnessState(const std::string& path, const WitnessState& s) {
   }
   // The rename itself is durable once the directory is flushed.
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0) return Status::IoError(dir + ": open: " + ErrnoText(errno));
   if (::fsync(dfd.get()) != 0) return Status::IoError(dir + ": fsync: " + ErrnoText(errno));
@@ -161,15 +167,16 @@ Result<std::string> WitnessCheckpoint(WitnessState& state, std::string_view sign
   const std::string sizes =
       " (cosigned size " + std::to_string(state.size) + ", got " + std::to_string(c->size) + ")";
   if (c->size < state.size) {
-    return Status::FailedPrecondition("inconsistent: rollback: the checkpoint is smaller than the "
-                                      "last one cosigned" + sizes);
+    return Status::FailedPrecondition(
+        "inconsistent: rollback: the checkpoint is smaller than the "
+        "last one cosigned" +
+        sizes);
   }
   if (c->size == state.size) {
     if (state.size > 0 && c->root != state.root) {
-      return Status::FailedPrecondition("inconsistent: fork: same size " +
-                                        std::to_string(c->size) + ", root hash " +
-                                        Short(c->root) + " differs from the cosigned " +
-                                        Short(state.root));
+      return Status::FailedPrecondition("inconsistent: fork: same size " + std::to_string(c->size) +
+                                        ", root hash " + Short(c->root) +
+                                        " differs from the cosigned " + Short(state.root));
     }
     if (!consistency_proof.empty()) {
       return Status::InvalidArgument("consistency proof: got " +

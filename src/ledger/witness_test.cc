@@ -140,8 +140,8 @@ TEST_F(WitnessTest, RefusesBadSignatures) {
 
 TEST_F(WitnessTest, RefusesAnotherOrigin) {
   Signer other_log = GenerateSigner("cloison.example/instance-2");
-  auto r = WitnessCheckpoint(state_, Signed(5, tree_, other_log, "cloison.example/instance-2"),
-                             {}, VerifierOf(other_log), w_, 1);
+  auto r = WitnessCheckpoint(state_, Signed(5, tree_, other_log, "cloison.example/instance-2"), {},
+                             VerifierOf(other_log), w_, 1);
   ExpectRefused(r, Code::kInvalidArgument,
                 "checkpoint: origin: got \"cloison.example/instance-2\", want "
                 "\"cloison.example/instance-1\"");
