@@ -2,6 +2,8 @@
 // and the verifier/signer key strings:
 //   verifier: "<name>+<8 hex key id>+<base64(0x01 || public key)>"
 //   signer:   "PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || seed)>"
+// (0x04 instead of 0x01 for witness cosignature keys). Formats written down in
+// doc/formats/checkpoint.md.
 // Pure, thread-safe.
 #pragma once
 
