@@ -70,6 +70,7 @@ struct Parsed {
 Result<Parsed> ParseEntries(std::string_view bundle, uint64_t max) {
   Parsed out;
   if (bundle.empty()) return Status::InvalidArgument("entry bundle: empty, want 1..256 entries");
+  out.entries.reserve(std::min<uint64_t>(max, bundle.size() / 2));
   size_t off = 0;
   while (off < bundle.size() && out.entries.size() < max) {
     const size_t n = out.entries.size();

@@ -49,4 +49,24 @@ class Tree {
   std::vector<std::vector<Hash>> levels_;
 };
 
+// The root of a tree whose leaf hashes are appended in order, kept in
+// O(log n) memory: one hash per set bit of the size (the complete subtrees of
+// the left edge). What a verifier that reads every entry needs, where Tree
+// would keep every level to serve proofs.
+//
+// Thread-safety: not thread-safe.
+class RootHasher {
+ public:
+  void Append(const Hash& leaf_hash);
+  uint64_t size() const { return size_; }
+  // The root of the leaves appended so far; EmptyRoot() for none.
+  Hash Root() const;
+
+ private:
+  uint64_t size_ = 0;
+  // The complete subtrees, largest (leftmost) first; subtree i covers
+  // 2^k leaves where k is the i-th set bit of size_ from the top.
+  std::vector<Hash> stack_;
+};
+
 }  // namespace cloison::ledger

@@ -241,6 +241,19 @@ TEST(TreeTest, ArgumentErrors) {
   EXPECT_TRUE(tree.ConsistencyProof(5, 5)->empty());
 }
 
+TEST(TreeTest, RootHasherMatchesRootOf) {
+  RootHasher hasher;
+  EXPECT_EQ(hasher.Root(), EmptyRoot());
+  EXPECT_EQ(hasher.size(), 0u);
+  std::vector<Hash> leaves;
+  for (int i = 0; i < 300; ++i) {
+    leaves.push_back(LeafHash(std::vector<uint8_t>(2, i)));
+    hasher.Append(leaves.back());
+    ASSERT_EQ(hasher.size(), leaves.size());
+    ASSERT_EQ(hasher.Root(), RootOf(leaves)) << leaves.size();
+  }
+}
+
 TEST(TreeTest, ReserveKeepsContents) {
   Tree a;
   Tree b;
