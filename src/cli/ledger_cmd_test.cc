@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <filesystem>
@@ -273,11 +274,17 @@ namespace net = boost::asio;
 namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
 
+// With a certificate and key (PEM files), it speaks HTTPS.
 class FileServer {
  public:
-  FileServer(std::string root, std::string prefix)
+  FileServer(std::string root, std::string prefix, std::string cert = {}, std::string key = {})
       : root_(std::move(root)), prefix_(std::move(prefix)),
         acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
+    if (!cert.empty()) {
+      tls_.emplace(net::ssl::context::tls_server);
+      tls_->use_certificate_chain_file(cert);
+      tls_->use_private_key_file(key, net::ssl::context::pem);
+    }
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { Loop(); });
   }
@@ -293,8 +300,11 @@ class FileServer {
     wake.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_), ec);
     thread_.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + prefix_; }
+  std::string url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + prefix_;
+  }
   int requests() const { return requests_; }
+  int handshake_failures() const { return handshake_failures_; }
 
  private:
   void Loop() {
@@ -307,39 +317,57 @@ class FileServer {
         std::lock_guard lock(mu_);
         active_ = sock.native_handle();
       }
-      boost::beast::flat_buffer buf;
-      for (int n = 0; n < 100'000 && !stop_; ++n) {
-        http::request<http::string_body> req;
-        http::read(sock, buf, req, ec);
-        if (ec) break;
-        ++requests_;
-        http::response<http::string_body> res{http::status::ok, req.version()};
-        std::string target(req.target());
-        auto file = target.rfind(prefix_ + "/", 0) == 0 ? service::ReadWholeFile(root_ + target.substr(prefix_.size()))
-                                                        : Result<std::string>(Status::NotFound("outside"));
-        if (file.ok()) {
-          res.body() = *file;
+      if (tls_) {
+        net::ssl::stream<tcp::socket> s(std::move(sock), *tls_);
+        s.handshake(net::ssl::stream_base::server, ec);
+        if (ec) {
+          ++handshake_failures_;
         } else {
-          res.result(http::status::not_found);
+          Serve(s);
         }
-        res.keep_alive(req.keep_alive());
-        res.prepare_payload();
-        http::write(sock, res, ec);
-        if (ec || !req.keep_alive()) break;
+        s.next_layer().close(ec);
+      } else {
+        Serve(sock);
+        sock.close(ec);
       }
       std::lock_guard lock(mu_);
       active_ = -1;
-      sock.close(ec);
+    }
+  }
+
+  template <typename Stream>
+  void Serve(Stream& s) {
+    boost::beast::flat_buffer buf;
+    boost::system::error_code ec;
+    for (int n = 0; n < 100'000 && !stop_; ++n) {
+      http::request<http::string_body> req;
+      http::read(s, buf, req, ec);
+      if (ec) return;
+      ++requests_;
+      http::response<http::string_body> res{http::status::ok, req.version()};
+      std::string target(req.target());
+      auto file = target.rfind(prefix_ + "/", 0) == 0 ? service::ReadWholeFile(root_ + target.substr(prefix_.size()))
+                                                      : Result<std::string>(Status::NotFound("outside"));
+      if (file.ok()) {
+        res.body() = *file;
+      } else {
+        res.result(http::status::not_found);
+      }
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      http::write(s, res, ec);
+      if (ec || !req.keep_alive()) return;
     }
   }
 
   std::string root_, prefix_;
   net::io_context ioc_;
+  std::optional<net::ssl::context> tls_;
   tcp::acceptor acceptor_;
   unsigned short port_ = 0;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::atomic<int> requests_{0};
+  std::atomic<int> requests_{0}, handshake_failures_{0};
   std::mutex mu_;
   int active_ = -1;  // guarded by mu_
 };
@@ -372,6 +400,28 @@ TEST_F(LedgerCmdTest, VerifyAndWitnessOverHttp) {
   EXPECT_THAT(v.err, HasSubstr("HTTP 404"));
   // --cacert only makes sense for https.
   EXPECT_EQ(Cli({"verify", "--key", pub_, "--url", server.url(), "--cacert", pub_}).code, 2);
+}
+
+TEST_F(LedgerCmdTest, VerifyOverHttpsTrustsOnlyTheGivenCa) {
+  const std::string tls = std::string(CLOISON_SOURCE_DIR) + "/testdata/tls/";
+  CheckpointAndExport(inst_, exp_);
+  FileServer server(exp_, "/v1/ledger", tls + "server.pem", tls + "server.key");
+  auto v = Cli({"verify", "--key", pub_, "--url", server.url(), "--cacert", tls + "ca.pem"});
+  ASSERT_EQ(v.code, 0) << v.err;
+  EXPECT_GE(server.requests(), 3);
+  // Another CA, or the system's roots: the handshake fails, nothing is read.
+  const int before = server.requests();
+  v = Cli({"verify", "--key", pub_, "--url", server.url(), "--cacert", tls + "other-ca.pem"});
+  EXPECT_EQ(v.code, 1);
+  EXPECT_THAT(v.err, HasSubstr("TLS handshake"));
+  v = Cli({"verify", "--key", pub_, "--url", server.url()});
+  EXPECT_EQ(v.code, 1);
+  EXPECT_EQ(server.requests(), before);
+  // The certificate names localhost too.
+  std::string by_name = server.url();
+  by_name.replace(by_name.find("127.0.0.1"), 9, "localhost");
+  v = Cli({"verify", "--key", pub_, "--url", by_name, "--cacert", tls + "ca.pem"});
+  EXPECT_EQ(v.code, 0) << v.err;
 }
 
 TEST_F(LedgerCmdTest, VerifyOverHttpWithNoServerFailsQuickly) {
