@@ -1,0 +1,43 @@
+// The instance's PKI under DIR/pki/ (API.md): a local CA, the server's
+// certificate for 127.0.0.1/localhost, and the client certificates of
+// `cloison user add` for mTLS (their CN is the principal id).
+//
+//   DIR/pki/ca.pem  ca.key          the CA (key 0600)
+//   DIR/pki/server.pem  server.key  the server's certificate and key
+//   DIR/pki/clients/PRINCIPAL.pem  PRINCIPAL.key
+//
+// Certificates carry real (system clock) validity, whatever clock the
+// workflow reads: TLS peers check them against their own time.
+#pragma once
+
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace cloison::server {
+
+struct PkiPaths {
+  std::string ca_cert;
+  std::string ca_key;
+  std::string server_cert;
+  std::string server_key;
+};
+
+PkiPaths PkiPathsOf(const std::string& data_dir);
+
+// Creates whatever of the CA and the server certificate is missing (a new
+// CA also means a new server certificate). Idempotent.
+Result<PkiPaths> EnsurePki(const std::string& data_dir, const Clock& clock);
+
+struct ClientCredentials {
+  std::string cert_path;
+  std::string key_path;
+};
+
+// Issues a client certificate (clientAuth, CN = principal id, one year).
+Result<ClientCredentials> IssueClientCertificate(const std::string& data_dir,
+                                                 const std::string& principal_id,
+                                                 const Clock& clock);
+
+}  // namespace cloison::server

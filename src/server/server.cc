@@ -1,0 +1,426 @@
+// The one translation unit that includes Beast and Asio's SSL support.
+// OpenSSL headers appear here (through boost/asio/ssl.hpp, and for the
+// peer certificate's common name) because TLS context setup needs ssl.h;
+// everything else of crypto lives in src/crypto (STYLE.md).
+#include "server/server.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api/errors.h"
+#include "base/log.h"
+#include "server/wire.h"
+
+namespace cloison::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// What Shutdown needs to reach a connection; touched only on its strand.
+struct SessionState {
+  asio::any_io_executor executor;
+  beast::tcp_stream* tcp = nullptr;
+  bool busy = false;  // between a request's headers and its answer
+  bool alive = true;
+};
+
+Result<tcp::endpoint> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::InvalidArgument("listen: got \"" + listen + "\", want HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string_view port_s = std::string_view(listen).substr(colon + 1);
+  unsigned port = 0;
+  auto [p, ec] = std::from_chars(port_s.data(), port_s.data() + port_s.size(), port);
+  if (ec != std::errc() || p != port_s.data() + port_s.size() || port > 65535 || port_s.empty())
+    return Status::InvalidArgument("listen: port: got \"" + std::string(port_s) +
+                                   "\", want 0..65535");
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code aec;
+  auto addr = asio::ip::make_address(host, aec);
+  if (aec) return Status::InvalidArgument("listen: host: got \"" + host + "\", want an IP address");
+  return tcp::endpoint(addr, static_cast<uint16_t>(port));
+}
+
+// The CN of a client certificate that verified against the client CA.
+std::string PeerCommonName(SSL* ssl) {
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+  X509_NAME* name = X509_get_subject_name(cert);
+  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (i < 0) return {};
+  ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, s);
+  if (n < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+bool Quiet(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+         ec == ssl::error::stream_truncated || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(api::Api& a, const ServerOptions& o)
+      : api(a),
+        options(o),
+        ctx(ssl::context::tls_server),
+        acceptor(asio::make_strand(ioc)),
+        signals(acceptor.get_executor()) {}
+
+  Status Configure(const TlsFiles& tls);
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<SessionState> state);
+  void Shutdown();
+  void Count(std::string_view name, std::string_view help) { api.metrics().Add(name, help, 1); }
+
+  api::Api& api;
+  ServerOptions options;
+  asio::io_context ioc;
+  ssl::context ctx;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  uint16_t port = 0;
+  std::vector<std::thread> threads;
+
+  std::mutex mu;
+  bool stopping = false;                                       // guarded by mu
+  uint64_t next_session = 0;                                   // guarded by mu
+  std::map<uint64_t, std::shared_ptr<SessionState>> sessions;  // guarded by mu
+  std::atomic<bool> stopping_flag{false};                      // stopping, for lock-free reads
+};
+
+Status Server::Impl::Configure(const TlsFiles& tls) {
+  SSL_CTX* native = ctx.native_handle();
+  // TLS 1.3 only: no downgrade, no renegotiation, forward secrecy always.
+  if (SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1 ||
+      SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
+    return Status::Internal("tls: cannot restrict to TLS 1.3");
+  boost::system::error_code ec;
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_compression,
+                  ec);
+  ctx.use_certificate_chain_file(tls.cert_chain, ec);
+  if (ec)
+    return Status::InvalidArgument("tls: certificate " + tls.cert_chain + ": " + ec.message());
+  ctx.use_private_key_file(tls.key, ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("tls: key " + tls.key + ": " + ec.message());
+  if (!tls.client_ca.empty()) {
+    ctx.load_verify_file(tls.client_ca, ec);
+    if (ec) return Status::InvalidArgument("tls: client CA " + tls.client_ca + ": " + ec.message());
+    // Ask for a client certificate but do not require one: bearer tokens
+    // are the other way in. A certificate that is sent must verify.
+    ctx.set_verify_mode(ssl::verify_peer, ec);
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca.c_str()))
+      SSL_CTX_set_client_CA_list(native, names);
+  } else {
+    ctx.set_verify_mode(ssl::verify_none, ec);
+  }
+  return Status::Ok();
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    tcp::socket socket(asio::make_strand(ioc));
+    auto [ec] = co_await acceptor.async_accept(socket, kTuple);
+    if (ec) {
+      if (stopping_flag.load() || ec == asio::error::operation_aborted) co_return;
+      Log(LogLevel::kWarning, "http.accept_failed", "error=\"" + ec.message() + "\"");
+      // Out of descriptors, most likely: give the others a moment.
+      asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    auto state = std::make_shared<SessionState>();
+    state->executor = socket.get_executor();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (stopping) co_return;
+      if (sessions.size() >= options.max_connections) {
+        Count("cloison_http_connections_refused_total",
+              "Connections closed at once: too many open.");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      sessions.emplace(next_session++, state);
+      api.metrics().SetGauge("cloison_http_connections_open", "Connections open now.",
+                             static_cast<int64_t>(sessions.size()));
+    }
+    Count("cloison_http_connections_total", "Connections accepted.");
+    auto executor = state->executor;
+    asio::co_spawn(executor, Session(std::move(socket), state), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        Log(LogLevel::kError, "http.session_exception", "what=\"" + std::string(ex.what()) + "\"");
+      }
+    });
+  }
+}
+
+asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
+                                            std::shared_ptr<SessionState> state) {
+  std::string peer;
+  {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), ctx);
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
+  state->tcp = &tcp;
+  auto finish = [&] {
+    state->alive = false;
+    state->tcp = nullptr;
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto it = sessions.begin(); it != sessions.end(); ++it) {
+      if (it->second == state) {
+        sessions.erase(it);
+        break;
+      }
+    }
+    api.metrics().SetGauge("cloison_http_connections_open", "Connections open now.",
+                           static_cast<int64_t>(sessions.size()));
+  };
+
+  tcp.expires_after(options.handshake_timeout);
+  auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+  if (hec) {
+    Count("cloison_tls_handshake_failures_total", "TLS handshakes that failed or timed out.");
+    Log(LogLevel::kDebug, "tls.handshake_failed",
+        "peer=" + peer + " error=\"" + hec.message() + "\"");
+    finish();
+    co_return;
+  }
+  std::string cn = PeerCommonName(stream.native_handle());
+
+  beast::flat_buffer buffer;
+  bool open = true;
+  bool clean = true;  // the loop ended after an answer, not on an error
+  while (open && !stopping_flag.load()) {
+    state->busy = false;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    // No limit while reading the headers (Beast would check a declared
+    // length against it there): the route's limit is known only after.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    tcp.expires_after(options.idle_timeout);
+    auto [rec, rn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+    auto start = std::chrono::steady_clock::now();
+    state->busy = true;
+    api::HttpResponse resp;
+    bool have_request = false;
+    if (rec) {
+      if (Quiet(rec)) {
+        clean = false;
+        break;
+      }
+      if (rec == http::error::header_limit) {
+        resp = api::ErrorResponse(
+            api::HttpError::kHeadersTooLarge,
+            "headers: more than " + std::to_string(options.header_limit) + " bytes");
+      } else {
+        resp = api::ErrorResponse(Status::InvalidArgument("HTTP: " + rec.message()));
+      }
+      Count("cloison_http_rejected_total",
+            "Requests refused before routing (limits, malformed HTTP).");
+      open = false;
+    } else {
+      auto& req = parser.get();
+      size_t limit = api.BodyLimit(std::string(req.method_string()), std::string(req.target()));
+      auto length = parser.content_length();
+      if (length && *length > limit) {
+        resp = api::ErrorResponse(
+            api::HttpError::kPayloadTooLarge,
+            "body: " + std::to_string(*length) + " bytes, want <= " + std::to_string(limit));
+        Count("cloison_http_rejected_total",
+              "Requests refused before routing (limits, malformed HTTP).");
+        open = false;
+      } else {
+        parser.body_limit(limit);
+        if (req[http::field::expect] == "100-continue") {
+          http::response<http::empty_body> cont{http::status::continue_, req.version()};
+          tcp.expires_after(options.write_timeout);
+          auto [cec, cn2] = co_await http::async_write(stream, cont, kTuple);
+          if (cec) {
+            clean = false;
+            break;
+          }
+        }
+        tcp.expires_after(options.read_timeout);
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+        if (bec == http::error::body_limit) {
+          resp = api::ErrorResponse(api::HttpError::kPayloadTooLarge,
+                                    "body: want <= " + std::to_string(limit) + " bytes");
+          Count("cloison_http_rejected_total",
+                "Requests refused before routing (limits, malformed HTTP).");
+          open = false;
+        } else if (bec) {
+          if (Quiet(bec)) {
+            clean = false;
+            break;
+          }
+          resp = api::ErrorResponse(Status::InvalidArgument("HTTP: " + bec.message()));
+          Count("cloison_http_rejected_total",
+                "Requests refused before routing (limits, malformed HTTP).");
+          open = false;
+        } else {
+          have_request = true;
+        }
+      }
+    }
+    unsigned version = 11;
+    std::string method = "-", path = "-";
+    if (parser.is_header_done()) {
+      const auto& req = parser.get();
+      version = req.version();
+      method = std::string(req.method_string());
+      path = SafePath(req.target());
+    }
+    if (have_request) {
+      auto req = parser.release();
+      open = req.keep_alive();
+      api::HttpRequest in = ToApiRequest(req, cn);
+      resp = api.Handle(in);
+    }
+    if (stopping_flag.load()) open = false;
+    http::response<http::string_body> res = ToBeastResponse(resp, version, open);
+    tcp.expires_after(options.write_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
+    // Access log: what was asked and answered, never content nor credentials.
+    Log(LogLevel::kInfo, "http.access",
+        "peer=" + peer + " method=" + method + " path=" + path +
+            " status=" + std::to_string(resp.status) +
+            " operation=" + (resp.operation.empty() ? "-" : resp.operation) +
+            " principal=" + (resp.principal.empty() ? "-" : resp.principal) + " auth=" +
+            (!cn.empty()              ? "mtls"
+             : resp.principal.empty() ? "-"
+                                      : "token") +
+            " bytes_out=" + std::to_string(wn) + " us=" + std::to_string(took.count()));
+    if (wec) {
+      clean = false;
+      break;
+    }
+  }
+  state->busy = true;
+  if (clean) {
+    // Close the TLS session politely, but never wait long for the peer.
+    tcp.expires_after(std::chrono::milliseconds(500));
+    co_await stream.async_shutdown(kTuple);
+  }
+  boost::system::error_code ignored;
+  tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  tcp.close();
+  finish();
+}
+
+void Server::Impl::Shutdown() {
+  std::vector<std::shared_ptr<SessionState>> open;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopping) return;
+    stopping = true;
+    stopping_flag.store(true);
+    for (const auto& [id, s] : sessions) open.push_back(s);
+  }
+  api.set_ready(false);
+  Log(LogLevel::kInfo, "http.shutdown", "open_connections=" + std::to_string(open.size()));
+  asio::post(acceptor.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+  });
+  // Idle connections (handshaking, or waiting for a next request) are closed
+  // now; the others finish their request and close.
+  for (auto& s : open) {
+    asio::post(s->executor, [s] {
+      if (s->alive && !s->busy && s->tcp) s->tcp->cancel();
+    });
+  }
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Shutdown();
+  Wait();
+}
+
+Result<std::unique_ptr<Server>> Server::Start(api::Api& api, const TlsFiles& tls,
+                                              const ServerOptions& options) {
+  if (options.threads < 1) return Status::InvalidArgument("threads: want >= 1");
+  ASSIGN_OR_RETURN(tcp::endpoint ep, ParseListen(options.listen));
+  auto impl = std::make_unique<Impl>(api, options);
+  RETURN_IF_ERROR(impl->Configure(tls));
+  boost::system::error_code ec;
+  impl->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(ep, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError("listen: " + options.listen + ": " + ec.message());
+  impl->port = impl->acceptor.local_endpoint().port();
+  Impl* raw = impl.get();
+  if (options.handle_signals) {
+    impl->signals.add(SIGTERM);
+    impl->signals.add(SIGINT);
+    impl->signals.async_wait([raw](const boost::system::error_code& e, int sig) {
+      if (e) return;
+      Log(LogLevel::kInfo, "http.signal", "signal=" + std::to_string(sig));
+      raw->Shutdown();
+    });
+  }
+  asio::co_spawn(impl->acceptor.get_executor(), impl->Accept(), asio::detached);
+  for (int i = 0; i < options.threads; ++i) impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  Log(LogLevel::kInfo, "http.listening",
+      "address=" + ep.address().to_string() + ":" + std::to_string(impl->port));
+  api.set_ready(true);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const {
+  return impl_->port;
+}
+
+void Server::Shutdown() {
+  impl_->Shutdown();
+}
+
+void Server::Wait() {
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace cloison::server

@@ -1,0 +1,66 @@
+// The HTTPS server (Boost.Beast over Asio, OpenSSL): TLS 1.3 only, optional
+// client certificates (mTLS) verified against the instance CA, HTTP/1.1 with
+// keep-alive, bounded by the limits below, and a graceful shutdown: stop
+// accepting, finish the requests in flight, close idle connections.
+//
+// Each connection is a coroutine on its own strand; handlers run there
+// (the use cases are synchronous), `threads` at a time.
+//
+// Thread-safety: Shutdown may be called from any thread (also from a signal
+// handler set up by the server itself); Wait from one.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/api.h"
+#include "base/status.h"
+
+namespace cloison::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8443";  // "HOST:PORT", PORT 0 for an ephemeral one
+  size_t header_limit = 16 * 1024;        // request line and headers
+  // The TLS handshake, then each request's headers (also the wait for the
+  // next request on a kept-alive connection), then its body, must each
+  // arrive within these; a slow client is cut off, not waited for.
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{30'000};
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  int threads = 2;
+  size_t max_connections = 1024;
+  bool handle_signals = false;  // SIGTERM and SIGINT start a graceful shutdown
+};
+
+struct TlsFiles {
+  std::string cert_chain;  // PEM: the server certificate, then its CA
+  std::string key;         // PEM private key
+  std::string client_ca;   // PEM CA that issues client certificates; "" for no mTLS
+};
+
+class Server {
+ public:
+  // Binds, listens and starts serving on `options.threads` threads.
+  static Result<std::unique_ptr<Server>> Start(api::Api& api, const TlsFiles& tls,
+                                               const ServerOptions& options);
+  ~Server();  // Shutdown() then Wait()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  uint16_t port() const;
+  // Graceful: idempotent, returns at once; Wait() returns when done.
+  void Shutdown();
+  void Wait();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cloison::server
