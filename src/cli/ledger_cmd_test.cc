@@ -20,6 +20,7 @@
 
 #include "authz/model.h"
 #include "cli/cli.h"
+#include "cli/http_source.h"
 #include "service/files.h"
 #include "service/instance.h"
 #include "service/workflow.h"
@@ -435,6 +436,39 @@ TEST_F(LedgerCmdTest, VerifyOverHttpWithNoServerFailsQuickly) {
   auto v = Cli({"verify", "--key", pub_, "--url", "http://127.0.0.1:" + std::to_string(port) + "/log"});
   EXPECT_EQ(v.code, 1);
   EXPECT_THAT(v.err, HasSubstr("cannot connect"));
+}
+
+TEST(HttpSourceTest, BoundsTimeAndSize) {
+  store::testing::TempDir tmp;
+  ASSERT_TRUE(service::WriteFileAtomically(tmp.File("big"), std::string(4096, 'x')).ok());
+  FileServer server(tmp.path(), "/log");
+  HttpOptions small;
+  small.max_body_bytes = 1000;
+  auto src = HttpSource::Open(server.url(), small);
+  ASSERT_TRUE(src.ok());
+  auto r = (*src)->Fetch("big");
+  EXPECT_EQ(r.status().code(), Code::kIoError);
+  EXPECT_THAT(r.status().message(), HasSubstr("larger than 1000 bytes"));
+  EXPECT_EQ((*src)->Fetch("absent").status().code(), Code::kNotFound);
+
+  // A server that accepts connections (the kernel's backlog) and never answers.
+  net::io_context io;
+  tcp::acceptor silent(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+  HttpOptions quick;
+  quick.timeout = std::chrono::milliseconds(200);
+  auto mute = HttpSource::Open("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()), quick);
+  ASSERT_TRUE(mute.ok());
+  auto start = std::chrono::steady_clock::now();
+  auto t = (*mute)->Fetch("checkpoint");
+  EXPECT_EQ(t.status().code(), Code::kIoError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+TEST(HttpSourceTest, RefusesMalformedUrls) {
+  for (const char* u : {"ftp://x/", "http://", "http://user@host/", "http://h:99999999/", "http://h/p?q=1",
+                        "https://[::1/"})
+    EXPECT_EQ(HttpSource::Open(u).status().code(), Code::kInvalidArgument) << u;
+  EXPECT_TRUE(HttpSource::Open("https://[::1]:8443/v1/ledger/").ok());
 }
 
 }  // namespace
