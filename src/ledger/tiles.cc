@@ -14,8 +14,10 @@ constexpr int kMaxLevel = 63;
 // The path as quoted in messages: bounded, since it may come from anyone.
 std::string Quote(std::string_view s) {
   constexpr size_t kMax = 80;
-  if (s.size() <= kMax) return "\"" + std::string(s) + "\"";
-  return "\"" + std::string(s.substr(0, kMax)) + "...\" (" + std::to_string(s.size()) + " bytes)";
+  std::string out = "\"";
+  out.append(s.substr(0, kMax));
+  if (s.size() <= kMax) return out.append("\"");
+  return out.append("...\" (").append(std::to_string(s.size())).append(" bytes)");
 }
 
 bool AllDigits(std::string_view s) {
