@@ -8,11 +8,15 @@
 #include "cli/args.h"
 #include "cli/demo.h"
 #include "cli/ledger_cmd.h"
+#include "cli/seal_cmd.h"
+#include "cli/serve_cmd.h"
 #include "cli/embedded_rules.h"
 #include "rules/check.h"
 #include "rules/format.h"
 #include "rules/parser.h"
+#include "server/pki.h"
 #include "service/instance.h"
+#include "service/tokens.h"
 #include "service/workflow.h"
 
 namespace cloison::cli {
@@ -29,7 +33,11 @@ commands:
   rules show [FILE] [--strict]
                         print a rulebook as tables (default: the shipped csi-2021)
   user add --data DIR --name NAME --role ROLE [--service S] [--minister M]
-                        create a principal; prints its id
+                        create a principal; prints its bearer token alone on
+                        stdout; issues a client certificate (DIR/pki/clients/)
+  serve --data DIR [--listen 127.0.0.1:8443] [--test-clock]
+                        serve the HTTPS API until SIGTERM; --test-clock enables
+                        PUT /v1/test/clock
   demo [--data DIR]     run the demonstration scenario on a fresh embedded store
   help                  this text; every command also takes --help
 
@@ -129,7 +137,23 @@ int UserAdd(const Args& a, std::ostream& out, std::ostream& err) {
     err << "user add: " << added.status().message() << "\n";
     return 1;
   }
-  out << added->id << "\n";
+  // The token is shown once, alone on stdout (scripts capture it); the
+  // store keeps only its hash.
+  service::Tokens tokens(*inst->store, clock);
+  auto token = tokens.Issue(*added);
+  if (!token.ok()) {
+    err << "user add: " << added->id << " created, but no token: " << token.status().message() << "\n";
+    return 1;
+  }
+  auto cert = server::IssueClientCertificate(a.flags.at("--data"), added->id, clock);
+  if (!cert.ok()) {
+    err << "user add: " << added->id << " created, but no client certificate: "
+        << cert.status().message() << "\n";
+    return 1;
+  }
+  err << "user add: " << added->id << " (" << service::RoleName(added->role)
+      << "); client certificate " << cert->cert_path << ", key " << cert->key_path << "\n";
+  out << *token << "\n";
   return 0;
 }
 
@@ -139,7 +163,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (args.empty()) return Usage(err, "missing COMMAND");
   const std::string& cmd = args[0];
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-    out << kUsage << "\n" << kLedgerUsage;
+    out << kUsage << "\n" << kLedgerUsage << "\n" << kSealUsage;
     return 0;
   }
   auto help_or = [&](const Args& a, auto fn) {
@@ -158,12 +182,15 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return Usage(err, "rules: unknown subcommand \"" + args[1] + "\"");
   }
   if (IsLedgerCommand(cmd)) return RunLedgerCommand(args, out, err);
+  if (cmd == "seal") return RunSealCommand(args, std::cin, out, err);
   if (cmd == "init") return help_or(ParseArgs(args, 1, {"--rulebook"}, {"--strict"}), Init);
   if (cmd == "user") {
     if (args.size() < 2 || args[1] != "add") return Usage(err, "user: want 'add'");
     return help_or(ParseArgs(args, 2, {"--data", "--name", "--role", "--service", "--minister"}, {}),
                    UserAdd);
   }
+  if (cmd == "serve")
+    return help_or(ParseArgs(args, 1, {"--data", "--listen"}, {"--test-clock"}), ServeCommand);
   if (cmd == "demo") {
     return help_or(ParseArgs(args, 1, {"--data", "--listen"}, {}),
                    [](const Args& a, std::ostream& o, std::ostream& e) {

@@ -102,11 +102,32 @@ TEST(CliTest, InitCreatesAnInstanceOnceAndUserAddUsesIt) {
 
   auto u = Cli({"user", "add", "--data", dir, "--name", "A", "--role", "service_agent", "--service", "dgsi"});
   ASSERT_EQ(u.code, 0) << u.err;
-  EXPECT_EQ(u.out.rfind("prn_", 0), 0u) << u.out;
+  // The bearer token alone on stdout; the principal and its certificate on stderr.
+  EXPECT_EQ(u.out.rfind("cloison_", 0), 0u) << u.out;
+  EXPECT_EQ(u.out.size(), 8u + 64u + 1u) << u.out;
+  EXPECT_NE(u.err.find("prn_"), std::string::npos) << u.err;
+  EXPECT_TRUE(fs::exists(dir + "/pki/ca.pem"));
+  EXPECT_TRUE(fs::exists(dir + "/pki/clients"));
   auto bad = Cli({"user", "add", "--data", dir, "--name", "A", "--role", "service_agent"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("service"), std::string::npos);
   EXPECT_EQ(Cli({"user", "add", "--data", dir, "--name", "A", "--role", "king"}).code, 2);
+  fs::remove_all(fs::path(dir).parent_path());
+}
+
+TEST(CliTest, ServeRefusesWhatItCannotServe) {
+  EXPECT_EQ(Cli({"serve"}).code, 2);
+  EXPECT_EQ(Cli({"serve", "--data"}).code, 2);
+  EXPECT_EQ(Cli({"serve", "--data", "x", "--colour"}).code, 2);
+  std::string dir = TempDir() + "/inst";
+  auto missing = Cli({"serve", "--data", dir});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("cloison init"), std::string::npos) << missing.err;
+  ASSERT_EQ(Cli({"init", dir}).code, 0);
+  auto bad = Cli({"serve", "--data", dir, "--listen", "nowhere"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("listen"), std::string::npos) << bad.err;
+  EXPECT_TRUE(fs::exists(dir + "/pki/server.pem"));
   fs::remove_all(fs::path(dir).parent_path());
 }
 
