@@ -141,7 +141,8 @@ void ProofBenchmark(uint64_t size, int samples, std::mt19937_64& rng) {
   // Reference: ceil(log2 n) chained NodeHash computations.
   const int depth = std::bit_width(size - 1);
   ledger::Hash h = tree.Root();
-  const double node_ns = MedianNanosPerCall(200, 256, [&](size_t) { h = ledger::NodeHash(h, leaf); });
+  const double node_ns =
+      MedianNanosPerCall(200, 256, [&](size_t) { h = ledger::NodeHash(h, leaf); });
   g_sink = g_sink ^ h[0] ^ static_cast<uint8_t>(hashes);
   Report("ledger_inclusion_proof_p99_" + std::to_string(size), p99, "ns", node_ns * depth);
 }

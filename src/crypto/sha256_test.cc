@@ -36,8 +36,9 @@ TEST(Sha256Test, PartsHashTheConcatenation) {
   const std::string big(5000, 'q');
   for (size_t cut : {0, 1, 504, 505, 506, 4990}) {
     std::string_view v(big);
-    EXPECT_EQ(Sha256Parts({Bytes(v.substr(0, cut)), Bytes(v.substr(cut, 7)), Bytes(v.substr(cut + 7))}),
-              Sha256(big))
+    EXPECT_EQ(
+        Sha256Parts({Bytes(v.substr(0, cut)), Bytes(v.substr(cut, 7)), Bytes(v.substr(cut + 7))}),
+        Sha256(big))
         << cut;
   }
   // The context is reused: a second, different call is not polluted by the first.

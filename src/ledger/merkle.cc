@@ -9,10 +9,14 @@ namespace {
 constexpr uint8_t kLeafPrefix[] = {0x00};  // RFC 9162 2.1.1
 constexpr uint8_t kNodePrefix[] = {0x01};
 
-std::string Short(const Hash& h) { return crypto::Hex(h); }
+std::string Short(const Hash& h) {
+  return crypto::Hex(h);
+}
 
 // The largest power of two strictly below n (n >= 2): the RFC's split point k.
-uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
+uint64_t SplitPoint(uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // The number of hashes in the inclusion path of leaf `index` (< size): one per
 // level where the index and the last index differ, then one per set bit of
@@ -49,10 +53,12 @@ Hash NodeHash(const Hash& left, const Hash& right) {
   return crypto::Sha256Parts({kNodePrefix, left, right});
 }
 
-Hash EmptyRoot() { return crypto::Sha256(std::span<const uint8_t>()); }
+Hash EmptyRoot() {
+  return crypto::Sha256(std::span<const uint8_t>());
+}
 
-Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf,
-                       std::span<const Hash> proof, const Hash& root) {
+Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf, std::span<const Hash> proof,
+                       const Hash& root) {
   // RFC 9162 2.1.3.2, step 1.
   if (index >= size) {
     return Status::InvalidArgument("inclusion proof: leaf index " + std::to_string(index) +
@@ -72,7 +78,8 @@ Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf,
   uint64_t sn = size - 1;
   Hash r = leaf;
   for (const Hash& p : proof) {
-    if (sn == 0) return Status::InvalidArgument("inclusion proof: longer than the path to the root");
+    if (sn == 0)
+      return Status::InvalidArgument("inclusion proof: longer than the path to the root");
     if ((fn & 1) != 0 || fn == sn) {
       r = NodeHash(p, r);
       while ((fn & 1) == 0 && fn != 0) {
@@ -87,10 +94,9 @@ Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf,
   }
   if (sn != 0) return Status::InvalidArgument("inclusion proof: shorter than the path to the root");
   if (r != root) {
-    return Status::InvalidArgument("inclusion proof: computed root " + Short(r) +
-                                   " does not match root " + Short(root) + " (leaf " +
-                                   std::to_string(index) + ", tree size " + std::to_string(size) +
-                                   ")");
+    return Status::InvalidArgument(
+        "inclusion proof: computed root " + Short(r) + " does not match root " + Short(root) +
+        " (leaf " + std::to_string(index) + ", tree size " + std::to_string(size) + ")");
   }
   return Status::Ok();
 }

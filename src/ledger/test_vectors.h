@@ -28,9 +28,14 @@ inline std::string VectorDir() {
 // The leaves (hex) of the test tree of RFC 6962's reference implementation,
 // on which every happy-path vector is built.
 inline std::vector<std::vector<uint8_t>> TestTreeLeaves() {
-  const char* hex[] = {"",         "00",       "10",
-                       "2021",     "3031",     "40414243",
-                       "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+  const char* hex[] = {"",
+                       "00",
+                       "10",
+                       "2021",
+                       "3031",
+                       "40414243",
+                       "5051525354555657",
+                       "606162636465666768696a6b6c6d6e6f"};
   std::vector<std::vector<uint8_t>> leaves;
   for (const char* h : hex) {
     std::vector<uint8_t> bytes;

@@ -65,7 +65,7 @@ uint64_t WidthOf(uint64_t hashes, uint64_t index) {
 
 struct Parsed {
   std::vector<std::string_view> entries;  // views into the bundle
-  size_t end = 0;  // offset just past the last entry read
+  size_t end = 0;                         // offset just past the last entry read
 };
 
 // Reads up to `max` entries from the start of `bundle`.
@@ -84,10 +84,10 @@ Result<Parsed> ParseEntries(std::string_view bundle, uint64_t max) {
     const size_t len = (static_cast<size_t>(static_cast<uint8_t>(bundle[off])) << 8) |
                        static_cast<uint8_t>(bundle[off + 1]);
     if (bundle.size() - off - 2 < len) {
-      return Status::InvalidArgument(
-          "entry bundle: truncated at byte offset " + std::to_string(off) + ": entry " +
-          std::to_string(n) + " declares " + std::to_string(len) + " bytes, " +
-          std::to_string(bundle.size() - off - 2) + " left");
+      return Status::InvalidArgument("entry bundle: truncated at byte offset " +
+                                     std::to_string(off) + ": entry " + std::to_string(n) +
+                                     " declares " + std::to_string(len) + " bytes, " +
+                                     std::to_string(bundle.size() - off - 2) + " left");
     }
     out.entries.push_back(bundle.substr(off + 2, len));
     off += 2 + len;
@@ -144,7 +144,8 @@ Result<TileId> ParseTilePath(std::string_view path) {
     std::string_view part = parts[i];
     const bool last = part.empty() || part[0] != 'x';
     std::string_view digits = last ? part.substr(0, 3) : part.substr(1);
-    if (digits.size() != 3 || !AllDigits(digits) || (last && part.size() != 3 && part.substr(3) != ".p")) {
+    if (digits.size() != 3 || !AllDigits(digits) ||
+        (last && part.size() != 3 && part.substr(3) != ".p")) {
       return bad("index: got element " + Quote(part) +
                  ", want 3 digits, prefixed by \"x\" on all but the last element");
     }
@@ -172,7 +173,8 @@ Result<TileId> ParseTilePath(std::string_view path) {
   if (!width || *width < 1 || *width > 255) {
     return bad("width: got " + Quote(parts[i]) + ", want 1..255 without leading zeros");
   }
-  if (i + 1 != parts.size()) return bad("unexpected element " + Quote(parts[i + 1]) + " after the width");
+  if (i + 1 != parts.size())
+    return bad("unexpected element " + Quote(parts[i + 1]) + " after the width");
   id.width = static_cast<uint64_t>(*width);
   return id;
 }
@@ -181,7 +183,8 @@ std::vector<TileId> TilesForSize(uint64_t size) {
   std::vector<TileId> tiles;
   auto add_level = [&](uint64_t hashes, int level, bool entries) {
     for (uint64_t n = 0; n * kTileWidth < hashes; ++n) {
-      tiles.push_back(TileId{.level = level, .index = n, .width = WidthOf(hashes, n), .entries = entries});
+      tiles.push_back(
+          TileId{.level = level, .index = n, .width = WidthOf(hashes, n), .entries = entries});
     }
   };
   for (int level = 0; level <= kMaxLevel && HashesAtLevel(size, level) > 0; ++level) {

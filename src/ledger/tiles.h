@@ -20,10 +20,10 @@ inline constexpr int kTileHeight = 8;
 inline constexpr uint64_t kTileWidth = 256;
 
 struct TileId {
-  int level = 0;       // 0..63; level L tiles hold hashes of subtrees of 256^L leaves
-                       // (0 for entry bundles)
-  uint64_t index = 0;  // N
-  uint64_t width = 0;  // 1..256; 256 = full (no .p/ suffix)
+  int level = 0;         // 0..63; level L tiles hold hashes of subtrees of 256^L leaves
+                         // (0 for entry bundles)
+  uint64_t index = 0;    // N
+  uint64_t width = 0;    // 1..256; 256 = full (no .p/ suffix)
   bool entries = false;  // an entry bundle (tile/entries/...) rather than a hash tile
   bool operator==(const TileId&) const = default;
 };

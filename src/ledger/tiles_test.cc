@@ -19,15 +19,16 @@ std::span<const uint8_t> Bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-std::string Entry(uint64_t i) { return "entry " + std::to_string(i) + std::string(i % 50, '.'); }
+std::string Entry(uint64_t i) {
+  return "entry " + std::to_string(i) + std::string(i % 50, '.');
+}
 
 // The examples of tlog-tiles.md.
 TEST(TilesTest, PathExamples) {
   EXPECT_EQ(TilePath({.level = 0, .index = 1234067, .width = 256}), "tile/0/x001/x234/067");
   EXPECT_EQ(TilePath({.level = 0, .index = 1234067, .width = 8}), "tile/0/x001/x234/067.p/8");
   EXPECT_EQ(TilePath({.level = 2, .index = 0, .width = 1}), "tile/2/000.p/1");
-  EXPECT_EQ(TilePath({.level = 0, .index = 5, .width = 256, .entries = true}),
-            "tile/entries/005");
+  EXPECT_EQ(TilePath({.level = 0, .index = 5, .width = 256, .entries = true}), "tile/entries/005");
   EXPECT_EQ(TilePath({.level = 0, .index = 273, .width = 112, .entries = true}),
             "tile/entries/273.p/112");
   EXPECT_EQ(TilePath({.level = 63, .index = 1000, .width = 255}), "tile/63/x001/000.p/255");
@@ -52,19 +53,19 @@ TEST(TilesTest, ParseRejectsMalformed) {
       "tile/",
       "tile/0",
       "tile/0/",
-      "/tile/0/000",            // no leading slash
+      "/tile/0/000",  // no leading slash
       "tiles/0/000",
       "tile//000",
-      "tile/00/000",            // level with a leading zero
+      "tile/00/000",  // level with a leading zero
       "tile/01/000",
-      "tile/64/000",            // level above 63
+      "tile/64/000",  // level above 63
       "tile/-1/000",
       "tile/+1/000",
       "tile/1e1/000",
       "tile/x/000",
       "tile/entry/000",
       "tile/entries.p/000",
-      "tile/0/0",               // N elements are exactly 3 digits
+      "tile/0/0",  // N elements are exactly 3 digits
       "tile/0/00",
       "tile/0/0000",
       "tile/0/1234",
@@ -73,19 +74,19 @@ TEST(TilesTest, ParseRejectsMalformed) {
       "tile/0/abc",
       "tile/0/0a0",
       "tile/0/ 00",
-      "tile/0/x001",            // the last element has no x
-      "tile/0/001/234",         // all but the last have an x
+      "tile/0/x001",     // the last element has no x
+      "tile/0/001/234",  // all but the last have an x
       "tile/0/x001/x234",
       "tile/0/X001/234",
-      "tile/0/x000/001",        // leading zero group
+      "tile/0/x000/001",  // leading zero group
       "tile/0/x000/x001/234",
       "tile/0/x018/x446/x744/x073/x709/x551/616",  // 2^64
       "tile/0/x999/x999/x999/x999/x999/x999/999",
       "tile/0/000/",
       "tile/0/000//",
-      "tile/0/000.p",           // partial without width
+      "tile/0/000.p",  // partial without width
       "tile/0/000.p/",
-      "tile/0/000.p/0",         // width 1..255
+      "tile/0/000.p/0",  // width 1..255
       "tile/0/000.p/256",
       "tile/0/000.p/08",
       "tile/0/000.p/-1",
@@ -156,10 +157,10 @@ TEST(TilesTest, TilesForSizeExamples) {
     kind += t.width == 256 ? " full" : " partial " + std::to_string(t.width);
     ++count[kind];
   }
-  std::map<std::string, int> want = {{"0 full", 273},       {"0 partial 112", 1},
-                                     {"1 full", 1},         {"1 partial 17", 1},
-                                     {"2 partial 1", 1},    {"entries full", 273},
-                                     {"entries partial 112", 1}};
+  std::map<std::string, int> want = {
+      {"0 full", 273},           {"0 partial 112", 1}, {"1 full", 1},
+      {"1 partial 17", 1},       {"2 partial 1", 1},   {"entries full", 273},
+      {"entries partial 112", 1}};
   EXPECT_EQ(count, want);
   // Order: hash tiles by level and index, then the entry bundles.
   EXPECT_EQ(tiles[0], (TileId{.level = 0, .index = 0, .width = 256}));
@@ -173,8 +174,9 @@ TEST(TilesTest, TilesForSizeExamples) {
                                  {.level = 1, .index = 0, .width = 1},
                                  {.level = 0, .index = 0, .width = 256, .entries = true}}));
   EXPECT_TRUE(TilesForSize(0).empty());
-  EXPECT_EQ(TilesForSize(1), (std::vector<TileId>{{.level = 0, .index = 0, .width = 1},
-                                                  {.level = 0, .index = 0, .width = 1, .entries = true}}));
+  EXPECT_EQ(TilesForSize(1),
+            (std::vector<TileId>{{.level = 0, .index = 0, .width = 1},
+                                 {.level = 0, .index = 0, .width = 1, .entries = true}}));
   // 2^24 - 1 leaves: a partial tile of width 255 at each of levels 0..2.
   auto big = TilesForSize((uint64_t{1} << 24) - 1);
   EXPECT_EQ(big.size(), 2 * 65536 + 256 + 1);
@@ -244,8 +246,9 @@ TEST(TilesTest, HashTileErrors) {
               HasSubstr("tile width: got 0, want 1..256"));
   EXPECT_THAT(HashTile(tree, {.level = 64, .index = 0, .width = 1}).status().message(),
               HasSubstr("tile level: got 64, want 0..63"));
-  EXPECT_THAT(HashTile(tree, {.level = 0, .index = 0, .width = 5, .entries = true}).status().message(),
-              HasSubstr("an entry bundle, not a hash tile"));
+  EXPECT_THAT(
+      HashTile(tree, {.level = 0, .index = 0, .width = 5, .entries = true}).status().message(),
+      HasSubstr("an entry bundle, not a hash tile"));
 }
 
 // Publishes every tile of a log of `size` entries into a map by path, as the

@@ -8,7 +8,9 @@ namespace cloison::ledger {
 namespace {
 
 // The largest power of two strictly below n (n >= 2): the RFC's split point k.
-uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
+uint64_t SplitPoint(uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 }  // namespace
 
@@ -31,7 +33,9 @@ void Tree::Reserve(uint64_t leaves) {
   }
 }
 
-uint64_t Tree::size() const { return levels_.empty() ? 0 : levels_[0].size(); }
+uint64_t Tree::size() const {
+  return levels_.empty() ? 0 : levels_[0].size();
+}
 
 Hash Tree::RangeHash(uint64_t begin, uint64_t end) const {
   const uint64_t n = end - begin;
@@ -52,7 +56,9 @@ Result<Hash> Tree::Root(uint64_t size) const {
   return RangeHash(0, size);
 }
 
-Hash Tree::Root() const { return size() == 0 ? EmptyRoot() : RangeHash(0, size()); }
+Hash Tree::Root() const {
+  return size() == 0 ? EmptyRoot() : RangeHash(0, size());
+}
 
 Result<std::vector<Hash>> Tree::InclusionProof(uint64_t index, uint64_t size) const {
   if (size > this->size()) {
@@ -84,8 +90,8 @@ Result<std::vector<Hash>> Tree::InclusionProof(uint64_t index, uint64_t size) co
 
 Result<std::vector<Hash>> Tree::ConsistencyProof(uint64_t size1, uint64_t size2) const {
   if (size2 > size()) {
-    return Status::InvalidArgument("size2: got " + std::to_string(size2) + ", want <= " +
-                                   std::to_string(size()) + " (the current size)");
+    return Status::InvalidArgument("size2: got " + std::to_string(size2) +
+                                   ", want <= " + std::to_string(size()) + " (the current size)");
   }
   if (size1 == 0 || size1 > size2) {
     return Status::InvalidArgument("size1: got " + std::to_string(size1) + ", want 1.." +
@@ -116,11 +122,10 @@ Result<std::vector<Hash>> Tree::ConsistencyProof(uint64_t size1, uint64_t size2)
 }
 
 Result<Hash> Tree::NodeAt(int level, uint64_t index) const {
-  if (level < 0 || static_cast<size_t>(level) >= levels_.size() ||
-      index >= levels_[level].size()) {
-    return Status::NotFound("node at level " + std::to_string(level) + " index " +
-                            std::to_string(index) + ": no complete subtree there in a tree of size " +
-                            std::to_string(size()));
+  if (level < 0 || static_cast<size_t>(level) >= levels_.size() || index >= levels_[level].size()) {
+    return Status::NotFound(
+        "node at level " + std::to_string(level) + " index " + std::to_string(index) +
+        ": no complete subtree there in a tree of size " + std::to_string(size()));
   }
   return levels_[level][index];
 }

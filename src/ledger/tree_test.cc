@@ -232,11 +232,10 @@ TEST(TreeTest, ArgumentErrors) {
   EXPECT_THAT(tree.InclusionProof(5, 5).status().message(),
               HasSubstr("leaf index: got 5, want < 5"));
   EXPECT_THAT(tree.InclusionProof(0, 6).status().message(), HasSubstr("tree size: got 6"));
-  EXPECT_THAT(tree.InclusionProof(0, 0).status().message(), HasSubstr("leaf index: got 0, want < 0"));
-  EXPECT_THAT(tree.ConsistencyProof(0, 5).status().message(),
-              HasSubstr("size1: got 0, want 1..5"));
-  EXPECT_THAT(tree.ConsistencyProof(4, 3).status().message(),
-              HasSubstr("size1: got 4, want 1..3"));
+  EXPECT_THAT(tree.InclusionProof(0, 0).status().message(),
+              HasSubstr("leaf index: got 0, want < 0"));
+  EXPECT_THAT(tree.ConsistencyProof(0, 5).status().message(), HasSubstr("size1: got 0, want 1..5"));
+  EXPECT_THAT(tree.ConsistencyProof(4, 3).status().message(), HasSubstr("size1: got 4, want 1..3"));
   EXPECT_THAT(tree.ConsistencyProof(1, 6).status().message(), HasSubstr("size2: got 6, want <= 5"));
   EXPECT_TRUE(tree.ConsistencyProof(5, 5)->empty());
 }
