@@ -39,5 +39,6 @@ double MedianNanosPerCall(int samples, int batch, Fn&& fn) {
 
 void GateBenchmarks(const Options& options);
 void LedgerBenchmarks(const Options& options);
+void VaultBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

@@ -14,5 +14,6 @@ int main(int argc, char** argv) {
   }
   cloison::bench::GateBenchmarks(options);
   cloison::bench::LedgerBenchmarks(options);
+  cloison::bench::VaultBenchmarks(options);
   return 0;
 }
