@@ -66,18 +66,21 @@ TEST(TreeTest, ConsistencyVectorsProducedByTree) {
   EXPECT_EQ(checked, 5);
 }
 
-// Naive RFC 9162 2.1.3.1 / 2.1.4.1, recursive over the list of leaves, with
-// MTH computed by RootOf (memoised: the same ranges recur across sizes).
+// Naive RFC 9162 2.1.1 / 2.1.3.1 / 2.1.4.1, recursive over the list of
+// leaves (MTH memoised: the same ranges recur across sizes).
 class Naive {
  public:
   explicit Naive(const std::vector<Hash>& leaves) : leaves_(leaves) {}
 
+  // MTH(D[begin:end]) by the RFC's recursive definition, memoised.
   Hash Mth(uint64_t begin, uint64_t end) {
-    auto [it, inserted] = memo_.try_emplace({begin, end});
-    if (inserted) {
-      it->second = RootOf(std::span<const Hash>(leaves_).subspan(begin, end - begin));
-    }
-    return it->second;
+    if (end - begin == 1) return leaves_[begin];
+    auto it = memo_.find({begin, end});
+    if (it != memo_.end()) return it->second;
+    const uint64_t k = K(end - begin);
+    Hash h = NodeHash(Mth(begin, begin + k), Mth(begin + k, end));
+    memo_.emplace(std::make_pair(begin, end), h);
+    return h;
   }
   static uint64_t K(uint64_t n) {
     uint64_t k = 1;
@@ -141,6 +144,7 @@ TEST(TreeTest, RandomisedAgainstNaive) {
     tree.Append(leaves[n - 1]);
     ASSERT_EQ(tree.size(), n);
     const Hash root = naive.Mth(0, n);
+    ASSERT_EQ(root, RootOf(std::span<const Hash>(leaves).first(n))) << n;
     ASSERT_EQ(tree.Root(), root) << n;
     ASSERT_EQ(*tree.Root(n), root) << n;
     // Sample earlier roots too, from the grown tree.
