@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include "ledger/tiles.h"
@@ -80,22 +79,17 @@ Result<std::vector<Hash>> TileHashes(const std::string& bytes, const TileId& id,
   return out;
 }
 
-struct Plan {
-  std::map<uint64_t, TileId> bundles;             // by index
-  std::vector<std::map<uint64_t, TileId>> levels;  // levels[L][index]
-};
-
-Plan PlanFor(uint64_t size) {
-  Plan p;
-  for (const TileId& id : TilesForSize(size)) {
-    if (id.entries) {
-      p.bundles[id.index] = id;
-      continue;
-    }
-    if (p.levels.size() <= static_cast<size_t>(id.level)) p.levels.resize(id.level + 1);
-    p.levels[id.level][id.index] = id;
-  }
-  return p;
+// The tiles of a log of `size` entries, computed one at a time (the layout
+// of tlog-tiles.md, as TilesForSize lists them): a checkpoint claiming a huge
+// size costs nothing until its tiles are actually fetched and checked.
+uint64_t HashesAt(uint64_t size, size_t level) { return level * kTileHeight >= 64 ? 0 : size >> (level * kTileHeight); }
+uint64_t TilesAt(uint64_t size, size_t level) {
+  const uint64_t h = HashesAt(size, level);
+  return h / kTileWidth + (h % kTileWidth != 0 ? 1 : 0);
+}
+TileId TileAt(uint64_t size, size_t level, uint64_t n, bool entries) {
+  const uint64_t h = HashesAt(size, level);
+  return {static_cast<int>(level), n, std::min<uint64_t>(kTileWidth, h - n * kTileWidth), entries};
 }
 
 // Checks the entries of bundle `bundle` against the leaf hashes of the level-0
@@ -195,29 +189,24 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
   std::optional<Hash> saved_root_here;  // Root(saved_size) recomputed from the tiles
   if (saved_size == size && saved) saved_root_here = report.checkpoint.root;
 
-  Plan plan = PlanFor(size);
   Frontier frontier;
   // MTH of every full tile of the level being checked, in order: what the
   // level above must hold.
   std::vector<Hash> full_below;
 
   // Level 0: entries against leaf hashes, and the frontier of the whole tree.
-  if (!plan.levels.empty()) {
-    for (const auto& [n, id] : plan.levels[0]) {
+  {
+    for (uint64_t n = 0; n < TilesAt(size, 0); ++n) {
+      const TileId id = TileAt(size, 0, n, false);
       const uint64_t base = n * kTileWidth;
-      if (base != frontier.size())
-        return Status::Internal("level-0 tile plan has a gap at " + TilePath(id));
       if (saved && frontier.size() == saved_size && saved_size > 0) saved_root_here = frontier.Root();
       ASSIGN_OR_RETURN(std::string tile, FetchTile(source, id, base));
       ++report.hash_tiles;
       ASSIGN_OR_RETURN(std::vector<Hash> leaves, TileHashes(tile, id, base, 1));
-      auto bundle_it = plan.bundles.find(n);
-      if (bundle_it == plan.bundles.end())
-        return Status::Internal("TilesForSize(" + std::to_string(size) + ") has no bundle " +
-                                std::to_string(n));
-      ASSIGN_OR_RETURN(std::string bundle, FetchTile(source, bundle_it->second, base));
+      const TileId bundle_id = TileAt(size, 0, n, true);
+      ASSIGN_OR_RETURN(std::string bundle, FetchTile(source, bundle_id, base));
       ++report.entry_bundles;
-      RETURN_IF_ERROR(CheckBundle(bundle, bundle_it->second, TilePath(id), leaves));
+      RETURN_IF_ERROR(CheckBundle(bundle, bundle_id, TilePath(id), leaves));
       report.entries += leaves.size();
 
       const bool full = id.width == kTileWidth;
@@ -238,10 +227,11 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
     saved_root_here = frontier.Root();
 
   // Upper levels: each hash is the MTH of a full tile of the level below.
-  for (size_t level = 1; level < plan.levels.size(); ++level) {
+  for (size_t level = 1; TilesAt(size, level) > 0; ++level) {
     const uint64_t per_hash = Pow256(static_cast<int>(level));
     std::vector<Hash> full_here;
-    for (const auto& [n, id] : plan.levels[level]) {
+    for (uint64_t n = 0; n < TilesAt(size, level); ++n) {
+      const TileId id = TileAt(size, level, n, false);
       const uint64_t first = n * kTileWidth;  // index of its first hash in full_below
       ASSIGN_OR_RETURN(std::string tile, FetchTile(source, id, first * per_hash));
       ++report.hash_tiles;
@@ -288,11 +278,10 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
 
 Result<Tree> TreeFromTiles(TileSource& source, uint64_t size, const Hash& root) {
   Tree tree;
-  Plan plan = PlanFor(size);
-  if (!plan.levels.empty()) {
-    for (const auto& [n, id] : plan.levels[0]) {
+  {
+    for (uint64_t n = 0; n < TilesAt(size, 0); ++n) {
+      const TileId id = TileAt(size, 0, n, false);
       const uint64_t base = n * kTileWidth;
-      if (base != tree.size()) return Status::Internal("level-0 tile plan has a gap at " + TilePath(id));
       ASSIGN_OR_RETURN(std::string tile, FetchTile(source, id, base));
       ASSIGN_OR_RETURN(std::vector<Hash> leaves, TileHashes(tile, id, base, 1));
       for (const Hash& h : leaves) tree.Append(h);

@@ -316,6 +316,18 @@ TEST_F(TamperTest, TruncatedLogWithItsOwnCheckpointIsCaughtBySavedState) {
 
 // --- Keys, origins, saved state. ---
 
+TEST(VerifierTest, AHugeClaimedSizeCostsNothingUpFront) {
+  // A hostile log signs a checkpoint of 2^62 entries; the verifier must fail
+  // at the first missing resource, not plan 2^54 tiles first.
+  TestLog log = MakeLog(300);
+  log.files["checkpoint"] = SignCheckpoint(log.signer, uint64_t{1} << 62, log.root);
+  MemorySource src = log.Source();
+  auto r = VerifyLog(src, log.key(), "", std::nullopt);
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_EQ(r.status().message(), "index 256: tile/0/001: missing");
+  EXPECT_EQ(TreeFromTiles(src, uint64_t{1} << 62, log.root).status().code(), Code::kNotFound);
+}
+
 TEST(VerifierTest, RefusesAnotherKeyWithTheSameName) {
   TestLog log = MakeLog(10);
   Verifier other = VerifierOf(GenerateSigner(log.signer.name));
