@@ -54,17 +54,20 @@ Result<Url> ParseUrl(std::string_view url) {
   } else if (url.rfind("http://", 0) == 0) {
     rest = url.substr(7);
   } else {
-    return Status::InvalidArgument("--url: got \"" + std::string(url) + "\", want http://HOST[:PORT]/PATH or https://...");
+    return Status::InvalidArgument("--url: got \"" + std::string(url) +
+                                   "\", want http://HOST[:PORT]/PATH or https://...");
   }
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   if (authority.empty() || authority.find('@') != std::string_view::npos)
-    return Status::InvalidArgument("--url: got \"" + std::string(url) + "\", want a host (and no user info)");
+    return Status::InvalidArgument("--url: got \"" + std::string(url) +
+                                   "\", want a host (and no user info)");
   std::string_view host = authority, port;
   if (authority.front() == '[') {
     size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Status::InvalidArgument("--url: unclosed '[' in the host");
+    if (close == std::string_view::npos)
+      return Status::InvalidArgument("--url: unclosed '[' in the host");
     host = authority.substr(1, close - 1);
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return Status::InvalidArgument("--url: want ':' after ']'");
@@ -75,7 +78,8 @@ Result<Url> ParseUrl(std::string_view url) {
     port = authority.substr(colon + 1);
   }
   if (host.empty()) return Status::InvalidArgument("--url: empty host");
-  if (!port.empty() && (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos))
+  if (!port.empty() &&
+      (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos))
     return Status::InvalidArgument("--url: port: got \"" + std::string(port) + "\", want a number");
   if (path.find_first_of("?#") != std::string_view::npos)
     return Status::InvalidArgument("--url: want a prefix without query or fragment");
@@ -99,7 +103,8 @@ struct HttpSource::Impl {
   beast::flat_buffer buffer;
 
   std::string Where(std::string_view path) const {
-    return std::string(url.tls ? "https://" : "http://") + url.host_header + url.prefix + "/" + std::string(path);
+    return std::string(url.tls ? "https://" : "http://") + url.host_header + url.prefix + "/" +
+           std::string(path);
   }
   bool connected() const { return plain.has_value() || tls.has_value(); }
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
@@ -140,8 +145,9 @@ struct HttpSource::Impl {
       ec = Run(ioc, [&](auto h) { tls->async_handshake(ssl::stream_base::client, h); });
       if (ec) {
         Close();
-        return Status::IoError("TLS handshake with " + url.host_header + ": " + ec.message() +
-                               (options.cacert.empty() ? "" : " (trusting " + options.cacert + ")"));
+        return Status::IoError(
+            "TLS handshake with " + url.host_header + ": " + ec.message() +
+            (options.cacert.empty() ? "" : " (trusting " + options.cacert + ")"));
       }
     }
     return Status::Ok();
@@ -173,15 +179,18 @@ struct HttpSource::Impl {
       if (ec) {
         Close();
         // A kept-alive connection the server has since closed: once more, anew.
-        if (reused && attempt == 0 && ec != http::error::body_limit && ec != beast::error::timeout) continue;
+        if (reused && attempt == 0 && ec != http::error::body_limit && ec != beast::error::timeout)
+          continue;
         if (ec == http::error::body_limit)
-          return Status::IoError("GET " + Where(path) + ": larger than " + std::to_string(options.max_body_bytes) + " bytes");
+          return Status::IoError("GET " + Where(path) + ": larger than " +
+                                 std::to_string(options.max_body_bytes) + " bytes");
         return Status::IoError("GET " + Where(path) + ": " + ec.message());
       }
       auto& res = parser.get();
       if (!res.keep_alive()) Close();
       const unsigned code = res.result_int();
-      if (code == 404 || code == 410) return Status::NotFound("GET " + Where(path) + ": HTTP " + std::to_string(code));
+      if (code == 404 || code == 410)
+        return Status::NotFound("GET " + Where(path) + ": HTTP " + std::to_string(code));
       if (code != 200)
         return Status::IoError("GET " + Where(path) + ": HTTP " + std::to_string(code) + " " +
                                std::string(res.reason()));
@@ -198,7 +207,8 @@ HttpSource::~HttpSource() {
   if (impl_) impl_->Close();
 }
 
-Result<std::unique_ptr<HttpSource>> HttpSource::Open(std::string_view url, const HttpOptions& options) {
+Result<std::unique_ptr<HttpSource>> HttpSource::Open(std::string_view url,
+                                                     const HttpOptions& options) {
   ASSIGN_OR_RETURN(Url u, ParseUrl(url));
   auto impl = std::make_unique<Impl>();
   impl->url = std::move(u);
@@ -207,16 +217,17 @@ Result<std::unique_ptr<HttpSource>> HttpSource::Open(std::string_view url, const
     try {
       impl->ctx.emplace(ssl::context::tls_client);
       impl->ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                             ssl::context::no_tlsv1_1);
       if (options.cacert.empty()) {
         impl->ctx->set_default_verify_paths();
       } else {
         impl->ctx->load_verify_file(options.cacert);
       }
     } catch (const boost::system::system_error& e) {
-      return Status::InvalidArgument(
-          (options.cacert.empty() ? std::string("TLS: system roots") : "--cacert: " + options.cacert) + ": " +
-          e.code().message());
+      return Status::InvalidArgument((options.cacert.empty() ? std::string("TLS: system roots")
+                                                             : "--cacert: " + options.cacert) +
+                                     ": " + e.code().message());
     }
   } else if (!options.cacert.empty()) {
     return Status::InvalidArgument("--cacert: only with an https:// --url");

@@ -20,7 +20,7 @@
 namespace cloison::cli {
 
 struct HttpOptions {
-  std::string cacert;  // PEM file of trusted CAs; empty: the system's
+  std::string cacert;                        // PEM file of trusted CAs; empty: the system's
   std::chrono::milliseconds timeout{15000};  // connect, TLS handshake, each request and response
   uint64_t max_body_bytes = ledger::kMaxResourceBytes;
 };
@@ -29,7 +29,8 @@ class HttpSource final : public ledger::TileSource {
  public:
   // `url` is the log's prefix: "http(s)://host[:port][/path]". Resources are
   // fetched at prefix + "/" + path.
-  static Result<std::unique_ptr<HttpSource>> Open(std::string_view url, const HttpOptions& options = {});
+  static Result<std::unique_ptr<HttpSource>> Open(std::string_view url,
+                                                  const HttpOptions& options = {});
   ~HttpSource() override;
   Result<std::string> Fetch(std::string_view path) override;
 

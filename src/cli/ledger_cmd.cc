@@ -64,7 +64,9 @@ std::string Trim(std::string s) {
   return s;
 }
 
-std::string B64(const ledger::Hash& h) { return ledger::Base64Encode(std::span<const uint8_t>(h)); }
+std::string B64(const ledger::Hash& h) {
+  return ledger::Base64Encode(std::span<const uint8_t>(h));
+}
 
 // A verifier key given inline, or the path of a file holding one.
 Result<ledger::Verifier> KeyArg(const std::string& flag, const std::string& value) {
@@ -81,10 +83,12 @@ Result<ledger::Verifier> KeyArg(const std::string& flag, const std::string& valu
 
 // --dir or --url (exactly one), as a TileSource.
 Result<std::unique_ptr<ledger::TileSource>> SourceArg(const Args& a) {
-  if (a.has("--dir") == a.has("--url")) return Status::InvalidArgument("want exactly one of --dir DIR and --url URL");
+  if (a.has("--dir") == a.has("--url"))
+    return Status::InvalidArgument("want exactly one of --dir DIR and --url URL");
   if (a.has("--dir")) {
     if (a.has("--cacert")) return Status::InvalidArgument("--cacert: only with --url");
-    return std::unique_ptr<ledger::TileSource>(std::make_unique<ledger::DirectorySource>(a.get("--dir")));
+    return std::unique_ptr<ledger::TileSource>(
+        std::make_unique<ledger::DirectorySource>(a.get("--dir")));
   }
   HttpOptions opts;
   opts.cacert = a.get("--cacert");
@@ -102,8 +106,8 @@ ledger::ProgressFn ProgressBar(std::ostream& err) {
     if (pct == *last) return;
     *last = pct;
     const int bar = pct * 40 / 100;
-    err << "\r[" << std::string(bar, '#') << std::string(40 - bar, '.') << "] " << pct << "% " << done << "/"
-        << total << " entries" << (done == total ? "\n" : "") << std::flush;
+    err << "\r[" << std::string(bar, '#') << std::string(40 - bar, '.') << "] " << pct << "% "
+        << done << "/" << total << " entries" << (done == total ? "\n" : "") << std::flush;
   };
 }
 
@@ -123,7 +127,8 @@ Result<std::unique_ptr<Opened>> OpenLedger(const Args& a) {
   if (!a.has("--data")) return Status::InvalidArgument("--data DIR is required");
   ASSIGN_OR_RETURN(service::Instance inst, service::OpenInstance(a.get("--data")));
   auto o = std::make_unique<Opened>(Opened{std::move(inst), nullptr});
-  ASSIGN_OR_RETURN(o->ledger, service::Ledger::Open(*o->inst.store, o->inst.ledger_key, TheClock()));
+  ASSIGN_OR_RETURN(o->ledger,
+                   service::Ledger::Open(*o->inst.store, o->inst.ledger_key, TheClock()));
   return o;
 }
 
@@ -146,13 +151,16 @@ int LedgerExport(const Args& a, std::ostream& out, std::ostream& err) {
   if (!note.ok()) return Fail(err, "ledger export", note.status());
   auto cp = ledger::OpenCheckpoint(*note, (*o)->ledger->verifier(), (*o)->inst.origin);
   if (!cp.ok()) return Fail(err, "ledger export", cp.status());
-  out << "exported " << (*o)->inst.origin << " size " << cp->size << " to " << a.get("--out") << "\n";
+  out << "exported " << (*o)->inst.origin << " size " << cp->size << " to " << a.get("--out")
+      << "\n";
   return 0;
 }
 
 int LedgerProof(const Args& a, std::ostream& out, std::ostream& err) {
   auto index = ledger::ParseDecimal(a.get("--index"));
-  if (!index) return Usage(err, "ledger proof: --index: got \"" + a.get("--index") + "\", want an entry index");
+  if (!index)
+    return Usage(err,
+                 "ledger proof: --index: got \"" + a.get("--index") + "\", want an entry index");
   auto o = OpenLedger(a);
   if (!o.ok()) return Fail(err, "ledger proof", o.status());
   auto proof = (*o)->ledger->Proof(*index);
@@ -160,13 +168,15 @@ int LedgerProof(const Args& a, std::ostream& out, std::ostream& err) {
   if (a.has("--entry")) {
     auto entry = (*o)->ledger->Entry(*index);
     if (!entry.ok()) return Fail(err, "ledger proof", entry.status());
-    if (Status s = service::WriteFileAtomically(a.get("--entry"), *entry); !s.ok()) return Fail(err, "ledger proof", s);
+    if (Status s = service::WriteFileAtomically(a.get("--entry"), *entry); !s.ok())
+      return Fail(err, "ledger proof", s);
   }
   if (!a.has("--out")) {
     out << *proof;
     return 0;
   }
-  if (Status s = service::WriteFileAtomically(a.get("--out"), *proof); !s.ok()) return Fail(err, "ledger proof", s);
+  if (Status s = service::WriteFileAtomically(a.get("--out"), *proof); !s.ok())
+    return Fail(err, "ledger proof", s);
   out << "wrote the proof of entry " << *index << " to " << a.get("--out") << "\n";
   return 0;
 }
@@ -211,7 +221,8 @@ int Verify(const Args& a, std::ostream& out, std::ostream& err) {
   }
   auto source = SourceArg(a);
   if (!source.ok()) {
-    if (source.status().code() == Code::kInvalidArgument) return Usage(err, "verify: " + source.status().message());
+    if (source.status().code() == Code::kInvalidArgument)
+      return Usage(err, "verify: " + source.status().message());
     return Fail(err, "verify", source.status());
   }
   const std::string origin = a.has("--origin") ? a.get("--origin") : key->name;
@@ -238,7 +249,8 @@ int Verify(const Args& a, std::ostream& out, std::ostream& err) {
       << "signature   ok\n"
       << "entries     " << report->entries << " in " << report->entry_bundles
       << " bundles: every leaf hash matches its tile\n"
-      << "tiles       " << report->hash_tiles << " hash tiles: every level and the root recomputed, ok\n";
+      << "tiles       " << report->hash_tiles
+      << " hash tiles: every level and the root recomputed, ok\n";
   if (report->consistent_with_size) {
     out << "state       consistent with size " << *report->consistent_with_size << " seen before\n";
   } else if (a.has("--state")) {
@@ -251,7 +263,8 @@ int Verify(const Args& a, std::ostream& out, std::ostream& err) {
   }
   if (witness) {
     auto note = ledger::ParseNote(report->checkpoint_note);
-    auto t = note.ok() ? ledger::VerifyCosignature(*note, *witness) : Result<uint64_t>(note.status());
+    auto t =
+        note.ok() ? ledger::VerifyCosignature(*note, *witness) : Result<uint64_t>(note.status());
     if (!t.ok()) {
       out << "result      FAILED\n";
       err << "verify: FAILED: witness " << witness->name << ": " << t.status().message() << "\n";
@@ -271,7 +284,8 @@ int Verify(const Args& a, std::ostream& out, std::ostream& err) {
 
 int VerifyProof(const Args& a, std::ostream& out, std::ostream& err) {
   if (!a.has("--key")) return Usage(err, "verify-proof: --key VKEY is required");
-  if (a.positional.size() != 2) return Usage(err, "verify-proof: want FILE (the proof) and ENTRY (a file with the entry)");
+  if (a.positional.size() != 2)
+    return Usage(err, "verify-proof: want FILE (the proof) and ENTRY (a file with the entry)");
   auto key = KeyArg("--key", a.get("--key"));
   if (!key.ok()) return Usage(err, "verify-proof: " + key.status().message());
   std::vector<ledger::Verifier> witnesses;
@@ -285,15 +299,19 @@ int VerifyProof(const Args& a, std::ostream& out, std::ostream& err) {
   auto entry = service::ReadWholeFile(a.positional[1]);
   if (!entry.ok()) return Fail(err, "verify-proof", entry.status());
   auto proof = ledger::ParseTlogProof(*text);
-  if (!proof.ok()) return Fail(err, "verify-proof", Status(proof.status().code(), a.positional[0] + ": " + proof.status().message()));
+  if (!proof.ok())
+    return Fail(err, "verify-proof",
+                Status(proof.status().code(), a.positional[0] + ": " + proof.status().message()));
   const std::string origin = a.has("--origin") ? a.get("--origin") : key->name;
-  Status s = ledger::VerifyTlogProof(*proof, *entry, *key, origin, witnesses, static_cast<int>(witnesses.size()));
+  Status s = ledger::VerifyTlogProof(*proof, *entry, *key, origin, witnesses,
+                                     static_cast<int>(witnesses.size()));
   if (!s.ok()) {
     err << "verify-proof: FAILED: entry " << proof->index << ": " << s.message() << "\n";
     return 1;
   }
-  out << "verified: entry " << proof->index << " is in " << origin << (witnesses.empty() ? "" : ", cosigned by ")
-      << (witnesses.empty() ? "" : witnesses[0].name) << "\n";
+  out << "verified: entry " << proof->index << " is in " << origin
+      << (witnesses.empty() ? "" : ", cosigned by ") << (witnesses.empty() ? "" : witnesses[0].name)
+      << "\n";
   return 0;
 }
 
@@ -313,10 +331,14 @@ Result<ledger::Signer> LoadWitnessKey(const std::string& path) {
 }
 
 int WitnessKeygen(const Args& a, std::ostream& out, std::ostream& err) {
-  if (!a.has("--name") || !a.has("--out")) return Usage(err, "witness keygen: --name NAME and --out FILE are required");
-  if (Status s = ledger::CheckKeyName(a.get("--name")); !s.ok()) return Usage(err, "witness keygen: --name: " + s.message());
+  if (!a.has("--name") || !a.has("--out"))
+    return Usage(err, "witness keygen: --name NAME and --out FILE are required");
+  if (Status s = ledger::CheckKeyName(a.get("--name")); !s.ok())
+    return Usage(err, "witness keygen: --name: " + s.message());
   std::error_code ec;
-  if (fs::exists(a.get("--out"), ec)) return Fail(err, "witness keygen", Status::AlreadyExists(a.get("--out") + ": exists; not overwriting a key"));
+  if (fs::exists(a.get("--out"), ec))
+    return Fail(err, "witness keygen",
+                Status::AlreadyExists(a.get("--out") + ": exists; not overwriting a key"));
   ledger::Signer w = ledger::GenerateWitnessSigner(a.get("--name"));
   std::string secret = ledger::FormatSignerKey(w);
   Status s = service::WriteFileAtomically(a.get("--out"), secret, 0600);
@@ -329,12 +351,14 @@ int WitnessKeygen(const Args& a, std::ostream& out, std::ostream& err) {
 int Witness(const Args& a, std::ostream& out, std::ostream& err) {
   for (const char* f : {"--key", "--log-key", "--origin", "--state"})
     if (!a.has(f)) return Usage(err, std::string("witness: ") + f + " is required");
-  if (a.has("--url") && !a.has("--out")) return Usage(err, "witness: --out FILE is required with --url");
+  if (a.has("--url") && !a.has("--out"))
+    return Usage(err, "witness: --out FILE is required with --url");
   auto log_key = KeyArg("--log-key", a.get("--log-key"));
   if (!log_key.ok()) return Usage(err, "witness: " + log_key.status().message());
   auto source = SourceArg(a);
   if (!source.ok()) {
-    if (source.status().code() == Code::kInvalidArgument) return Usage(err, "witness: " + source.status().message());
+    if (source.status().code() == Code::kInvalidArgument)
+      return Usage(err, "witness: " + source.status().message());
     return Fail(err, "witness", source.status());
   }
   auto me = LoadWitnessKey(a.get("--key"));
@@ -347,12 +371,17 @@ int Witness(const Args& a, std::ostream& out, std::ostream& err) {
     return Fail(err, "witness", st.status());
   }
   if (state.origin != origin)
-    return Fail(err, "witness", Status::InvalidArgument(a.get("--state") + ": origin \"" + state.origin +
-                                                        "\", want \"" + origin + "\""));
+    return Fail(err, "witness",
+                Status::InvalidArgument(a.get("--state") + ": origin \"" + state.origin +
+                                        "\", want \"" + origin + "\""));
   auto note = (*source)->Fetch("checkpoint");
-  if (!note.ok()) return Fail(err, "witness", Status(note.status().code(), "checkpoint: " + note.status().message()));
+  if (!note.ok())
+    return Fail(err, "witness",
+                Status(note.status().code(), "checkpoint: " + note.status().message()));
   auto cp = ledger::OpenCheckpoint(*note, *log_key, origin);
-  if (!cp.ok()) return Fail(err, "witness: refused", Status::PermissionDenied("checkpoint: " + cp.status().message()));
+  if (!cp.ok())
+    return Fail(err, "witness: refused",
+                Status::PermissionDenied("checkpoint: " + cp.status().message()));
   // The consistency proof is built here from the log's level-0 tiles, which
   // must hash to the checkpoint's root: the log's own proofs are not trusted.
   std::vector<ledger::Hash> proof;
@@ -368,9 +397,12 @@ int Witness(const Args& a, std::ostream& out, std::ostream& err) {
   auto cosigned = ledger::WitnessCheckpoint(state, *note, proof, *log_key, *me, now);
   if (!cosigned.ok()) return Fail(err, "witness: refused", cosigned.status());
   // The state first: once a cosignature leaves, the witness must remember it.
-  if (Status s = ledger::SaveWitnessState(a.get("--state"), state); !s.ok()) return Fail(err, "witness", s);
-  const std::string dest = a.has("--out") ? a.get("--out") : (fs::path(a.get("--dir")) / "checkpoint.cosigned").string();
-  if (Status s = service::WriteFileAtomically(dest, *cosigned); !s.ok()) return Fail(err, "witness", s);
+  if (Status s = ledger::SaveWitnessState(a.get("--state"), state); !s.ok())
+    return Fail(err, "witness", s);
+  const std::string dest =
+      a.has("--out") ? a.get("--out") : (fs::path(a.get("--dir")) / "checkpoint.cosigned").string();
+  if (Status s = service::WriteFileAtomically(dest, *cosigned); !s.ok())
+    return Fail(err, "witness", s);
   out << "cosigned " << origin << " size " << cp->size
       << (seen == 0 ? std::string(" (first checkpoint seen)")
                     : " (consistent with size " + std::to_string(seen) + " seen before)")
@@ -381,7 +413,8 @@ int Witness(const Args& a, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 bool IsLedgerCommand(std::string_view command) {
-  return command == "ledger" || command == "verify" || command == "verify-proof" || command == "witness";
+  return command == "ledger" || command == "verify" || command == "verify-proof" ||
+         command == "witness";
 }
 
 int RunLedgerCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -399,19 +432,27 @@ int RunLedgerCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (cmd == "ledger") {
     if (sub == "checkpoint") return run(ParseArgs(args, 2, {"--data"}, {}), LedgerCheckpoint);
     if (sub == "export") return run(ParseArgs(args, 2, {"--data", "--out"}, {}), LedgerExport);
-    if (sub == "proof") return run(ParseArgs(args, 2, {"--data", "--index", "--out", "--entry"}, {}), LedgerProof);
+    if (sub == "proof")
+      return run(ParseArgs(args, 2, {"--data", "--index", "--out", "--entry"}, {}), LedgerProof);
     if (sub == "key") return run(ParseArgs(args, 2, {"--data"}, {}), LedgerKey);
-    if (sub == "cosign") return run(ParseArgs(args, 2, {"--data", "--cosigned", "--witness-key"}, {}), LedgerCosign);
+    if (sub == "cosign")
+      return run(ParseArgs(args, 2, {"--data", "--cosigned", "--witness-key"}, {}), LedgerCosign);
     if (sub == "--help") return out << kLedgerUsage, 0;
     return Usage(err, "ledger: want checkpoint, export, proof, key or cosign");
   }
   if (cmd == "verify")
-    return run(ParseArgs(args, 1, {"--key", "--dir", "--url", "--origin", "--state", "--cacert", "--witness"}, {}),
-               Verify);
-  if (cmd == "verify-proof") return run(ParseArgs(args, 1, {"--key", "--origin", "--witness"}, {}), VerifyProof);
+    return run(
+        ParseArgs(args, 1,
+                  {"--key", "--dir", "--url", "--origin", "--state", "--cacert", "--witness"}, {}),
+        Verify);
+  if (cmd == "verify-proof")
+    return run(ParseArgs(args, 1, {"--key", "--origin", "--witness"}, {}), VerifyProof);
   if (cmd == "witness") {
     if (sub == "keygen") return run(ParseArgs(args, 2, {"--name", "--out"}, {}), WitnessKeygen);
-    return run(ParseArgs(args, 1, {"--key", "--log-key", "--origin", "--state", "--dir", "--url", "--out", "--cacert"}, {}),
+    return run(ParseArgs(args, 1,
+                         {"--key", "--log-key", "--origin", "--state", "--dir", "--url", "--out",
+                          "--cacert"},
+                         {}),
                Witness);
   }
   return Usage(err, "unknown command \"" + cmd + "\"");

@@ -75,7 +75,9 @@ void DoWork(const std::string& dir, const std::string& tag) {
   d.duration_days = 30;
   auto req = wf.SubmitRequest(*agent, d);
   ASSERT_TRUE(req.ok() && !req->refused());
-  ASSERT_TRUE(wf.GiveOpinion(*cnctr, req->value.id, authz::Verdict::kFavourable, authz::Formation::kSingle, "ok").ok());
+  ASSERT_TRUE(wf.GiveOpinion(*cnctr, req->value.id, authz::Verdict::kFavourable,
+                             authz::Formation::kSingle, "ok")
+                  .ok());
   auto dec = wf.Decide(*pm, req->value.id, {true, "", false});
   ASSERT_TRUE(dec.ok() && !dec->refused());
 }
@@ -83,7 +85,8 @@ void DoWork(const std::string& dir, const std::string& tag) {
 // Offset of entry `i`'s bytes in the first entry bundle.
 size_t EntryOffset(const std::string& bundle, int i) {
   size_t off = 0;
-  for (int k = 0; k < i; ++k) off += 2 + ((static_cast<uint8_t>(bundle[off]) << 8) | static_cast<uint8_t>(bundle[off + 1]));
+  for (int k = 0; k < i; ++k)
+    off += 2 + ((static_cast<uint8_t>(bundle[off]) << 8) | static_cast<uint8_t>(bundle[off + 1]));
   return off + 2;
 }
 
@@ -134,9 +137,11 @@ TEST_F(LedgerCmdTest, CheckpointExportVerify) {
   ASSERT_EQ(v.code, 0) << v.err << v.out;
   EXPECT_THAT(v.out, HasSubstr("result      verified"));
   // The key may also be given inline, and the origin explicitly.
-  auto inline_key = Cli({"verify", "--key", key.out.substr(0, key.out.size() - 1), "--dir", exp_, "--origin", origin_});
+  auto inline_key = Cli({"verify", "--key", key.out.substr(0, key.out.size() - 1), "--dir", exp_,
+                         "--origin", origin_});
   EXPECT_EQ(inline_key.code, 0) << inline_key.err;
-  auto wrong_origin = Cli({"verify", "--key", pub_, "--dir", exp_, "--origin", "example.com/other"});
+  auto wrong_origin =
+      Cli({"verify", "--key", pub_, "--dir", exp_, "--origin", "example.com/other"});
   EXPECT_EQ(wrong_origin.code, 1);
 }
 
@@ -166,7 +171,8 @@ TEST_F(LedgerCmdTest, TamperedExportFailsNamingTheIndex) {
 TEST_F(LedgerCmdTest, OfflineProofs) {
   CheckpointAndExport(inst_, exp_);
   const std::string proof = tmp_.File("e4.tlog-proof"), entry = tmp_.File("e4");
-  auto p = Cli({"ledger", "proof", "--data", inst_, "--index", "4", "--out", proof, "--entry", entry});
+  auto p =
+      Cli({"ledger", "proof", "--data", inst_, "--index", "4", "--out", proof, "--entry", entry});
   ASSERT_EQ(p.code, 0) << p.err;
   EXPECT_THAT(Read(entry), HasSubstr("\"v\":1}"));  // an event body, as logged
   auto v = Cli({"verify-proof", "--key", pub_, proof, entry});
@@ -209,20 +215,23 @@ TEST_F(LedgerCmdTest, WitnessCosignsThenRefusesAFork) {
   auto kg = Cli({"witness", "keygen", "--name", "cnctr.example/witness", "--out", wkey});
   ASSERT_EQ(kg.code, 0) << kg.err;
   const std::string wpub = kg.out.substr(0, kg.out.size() - 1);
-  EXPECT_EQ(fs::status(wkey).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_EQ(Cli({"witness", "keygen", "--name", "x", "--out", wkey}).code, 1);  // never overwrites a key
+  EXPECT_EQ(fs::status(wkey).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(Cli({"witness", "keygen", "--name", "x", "--out", wkey}).code,
+            1);  // never overwrites a key
 
   const std::string fork = tmp_.File("fork"), fork_exp = tmp_.File("fork-export");
   fs::copy(inst_, fork, fs::copy_options::recursive);
   CheckpointAndExport(inst_, exp_);
-  std::vector<std::string> witness = {"witness", "--key", wkey, "--log-key", pub_, "--origin", origin_,
-                                      "--state", wstate, "--dir", exp_};
+  std::vector<std::string> witness = {"witness", "--key",   wkey,   "--log-key", pub_, "--origin",
+                                      origin_,   "--state", wstate, "--dir",     exp_};
   auto w = Cli(witness);
   ASSERT_EQ(w.code, 0) << w.err;
   ASSERT_TRUE(fs::exists(exp_ + "/checkpoint.cosigned"));
 
   // The instance gathers the cosignature and publishes it.
-  auto cs = Cli({"ledger", "cosign", "--data", inst_, "--cosigned", exp_ + "/checkpoint.cosigned", "--witness-key", wpub});
+  auto cs = Cli({"ledger", "cosign", "--data", inst_, "--cosigned", exp_ + "/checkpoint.cosigned",
+                 "--witness-key", wpub});
   ASSERT_EQ(cs.code, 0) << cs.err;
   CheckpointAndExport(inst_, exp_);
   auto v = Cli({"verify", "--key", pub_, "--dir", exp_, "--witness", wpub});
@@ -252,8 +261,8 @@ TEST_F(LedgerCmdTest, WitnessCosignsThenRefusesAFork) {
 }
 
 TEST_F(LedgerCmdTest, UsageErrors) {
-  EXPECT_EQ(Cli({"verify", "--dir", exp_}).code, 2);                                   // no key
-  EXPECT_EQ(Cli({"verify", "--key", pub_}).code, 2);                                   // no source
+  EXPECT_EQ(Cli({"verify", "--dir", exp_}).code, 2);  // no key
+  EXPECT_EQ(Cli({"verify", "--key", pub_}).code, 2);  // no source
   EXPECT_EQ(Cli({"verify", "--key", pub_, "--dir", exp_, "--url", "http://x"}).code, 2);  // both
   EXPECT_EQ(Cli({"verify", "--key", "not a key", "--dir", exp_}).code, 2);
   EXPECT_EQ(Cli({"verify", "--key", pub_, "--url", "ftp://x"}).code, 2);
@@ -279,7 +288,8 @@ using tcp = net::ip::tcp;
 class FileServer {
  public:
   FileServer(std::string root, std::string prefix, std::string cert = {}, std::string key = {})
-      : root_(std::move(root)), prefix_(std::move(prefix)),
+      : root_(std::move(root)),
+        prefix_(std::move(prefix)),
         acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
     if (!cert.empty()) {
       tls_.emplace(net::ssl::context::tls_server);
@@ -347,8 +357,9 @@ class FileServer {
       ++requests_;
       http::response<http::string_body> res{http::status::ok, req.version()};
       std::string target(req.target());
-      auto file = target.rfind(prefix_ + "/", 0) == 0 ? service::ReadWholeFile(root_ + target.substr(prefix_.size()))
-                                                      : Result<std::string>(Status::NotFound("outside"));
+      auto file = target.rfind(prefix_ + "/", 0) == 0
+                      ? service::ReadWholeFile(root_ + target.substr(prefix_.size()))
+                      : Result<std::string>(Status::NotFound("outside"));
       if (file.ok()) {
         res.body() = *file;
       } else {
@@ -379,12 +390,12 @@ TEST_F(LedgerCmdTest, VerifyAndWitnessOverHttp) {
   auto v = Cli({"verify", "--key", pub_, "--url", server.url()});
   ASSERT_EQ(v.code, 0) << v.err;
   EXPECT_GE(server.requests(), 3);  // checkpoint, a tile, a bundle
-  auto w = Cli({"witness", "--key", tmp_.File("w.key"), "--log-key", pub_, "--origin", origin_, "--state",
-                tmp_.File("w.state"), "--url", server.url()});
+  auto w = Cli({"witness", "--key", tmp_.File("w.key"), "--log-key", pub_, "--origin", origin_,
+                "--state", tmp_.File("w.state"), "--url", server.url()});
   EXPECT_EQ(w.code, 2);  // --out is required with --url
   ASSERT_EQ(Cli({"witness", "keygen", "--name", "w.example", "--out", tmp_.File("w.key")}).code, 0);
-  w = Cli({"witness", "--key", tmp_.File("w.key"), "--log-key", pub_, "--origin", origin_, "--state",
-           tmp_.File("w.state"), "--url", server.url(), "--out", tmp_.File("cosigned")});
+  w = Cli({"witness", "--key", tmp_.File("w.key"), "--log-key", pub_, "--origin", origin_,
+           "--state", tmp_.File("w.state"), "--url", server.url(), "--out", tmp_.File("cosigned")});
   ASSERT_EQ(w.code, 0) << w.err;
 
   // Tampered over the wire: the same index is named.
@@ -433,7 +444,8 @@ TEST_F(LedgerCmdTest, VerifyOverHttpWithNoServerFailsQuickly) {
     tcp::acceptor a(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     port = a.local_endpoint().port();
   }
-  auto v = Cli({"verify", "--key", pub_, "--url", "http://127.0.0.1:" + std::to_string(port) + "/log"});
+  auto v =
+      Cli({"verify", "--key", pub_, "--url", "http://127.0.0.1:" + std::to_string(port) + "/log"});
   EXPECT_EQ(v.code, 1);
   EXPECT_THAT(v.err, HasSubstr("cannot connect"));
 }
@@ -456,7 +468,8 @@ TEST(HttpSourceTest, BoundsTimeAndSize) {
   tcp::acceptor silent(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
   HttpOptions quick;
   quick.timeout = std::chrono::milliseconds(200);
-  auto mute = HttpSource::Open("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()), quick);
+  auto mute =
+      HttpSource::Open("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()), quick);
   ASSERT_TRUE(mute.ok());
   auto start = std::chrono::steady_clock::now();
   auto t = (*mute)->Fetch("checkpoint");
@@ -465,8 +478,8 @@ TEST(HttpSourceTest, BoundsTimeAndSize) {
 }
 
 TEST(HttpSourceTest, RefusesMalformedUrls) {
-  for (const char* u : {"ftp://x/", "http://", "http://user@host/", "http://h:99999999/", "http://h/p?q=1",
-                        "https://[::1/"})
+  for (const char* u : {"ftp://x/", "http://", "http://user@host/", "http://h:99999999/",
+                        "http://h/p?q=1", "https://[::1/"})
     EXPECT_EQ(HttpSource::Open(u).status().code(), Code::kInvalidArgument) << u;
   EXPECT_TRUE(HttpSource::Open("https://[::1]:8443/v1/ledger/").ok());
 }

@@ -10,11 +10,17 @@
 namespace cloison::ledger {
 namespace {
 
-std::string HexOf(const Hash& h) { return crypto::Hex(h); }
+std::string HexOf(const Hash& h) {
+  return crypto::Hex(h);
+}
 
-std::string At(uint64_t index) { return "index " + std::to_string(index) + ": "; }
+std::string At(uint64_t index) {
+  return "index " + std::to_string(index) + ": ";
+}
 
-uint64_t Pow256(int level) { return uint64_t{1} << (8 * level); }
+uint64_t Pow256(int level) {
+  return uint64_t{1} << (8 * level);
+}
 
 // A compact Merkle range from index 0 (RFC 9162's "frontier"): the roots of
 // the perfect subtrees that make up the first `size` leaves, largest first.
@@ -70,8 +76,7 @@ Result<std::vector<Hash>> TileHashes(const std::string& bytes, const TileId& id,
     uint64_t bad = std::min<uint64_t>(bytes.size() / 32, id.width);
     return Status::Corruption(At(first_index + bad * per_hash) + TilePath(id) + ": got " +
                               std::to_string(bytes.size()) + " bytes, want " +
-                              std::to_string(want) + " (" + std::to_string(id.width) +
-                              " hashes)");
+                              std::to_string(want) + " (" + std::to_string(id.width) + " hashes)");
   }
   std::vector<Hash> out(id.width);
   for (uint64_t i = 0; i < id.width; ++i)
@@ -82,7 +87,9 @@ Result<std::vector<Hash>> TileHashes(const std::string& bytes, const TileId& id,
 // The tiles of a log of `size` entries, computed one at a time (the layout
 // of tlog-tiles.md, as TilesForSize lists them): a checkpoint claiming a huge
 // size costs nothing until its tiles are actually fetched and checked.
-uint64_t HashesAt(uint64_t size, size_t level) { return level * kTileHeight >= 64 ? 0 : size >> (level * kTileHeight); }
+uint64_t HashesAt(uint64_t size, size_t level) {
+  return level * kTileHeight >= 64 ? 0 : size >> (level * kTileHeight);
+}
 uint64_t TilesAt(uint64_t size, size_t level) {
   const uint64_t h = HashesAt(size, level);
   return h / kTileWidth + (h % kTileWidth != 0 ? 1 : 0);
@@ -110,8 +117,8 @@ Status CheckBundle(const std::string& bytes, const TileId& bundle, const std::st
       return Status::Corruption(At(base + k) + path + ": entry " + std::to_string(base + k) +
                                 " is cut short: " + std::to_string(bytes.size() - pos) +
                                 " bytes left, its length says " + std::to_string(len));
-    Hash got = LeafHash(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(bytes.data()) + pos, len));
+    Hash got = LeafHash(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()) + pos, len));
     pos += len;
     if (got != leaves[k])
       return Status::Corruption(At(base + k) + path + ": entry " + std::to_string(base + k) +
@@ -125,7 +132,9 @@ Status CheckBundle(const std::string& bytes, const TileId& bundle, const std::st
   return Status::Ok();
 }
 
-Status Inconsistent(std::string what) { return Status::FailedPrecondition("inconsistent: " + what); }
+Status Inconsistent(std::string what) {
+  return Status::FailedPrecondition("inconsistent: " + what);
+}
 
 }  // namespace
 
@@ -135,7 +144,8 @@ Result<std::string> DirectorySource::Fetch(std::string_view path) {
   if (path.empty() || rel.is_absolute())
     return Status::InvalidArgument("path: got \"" + std::string(path) + "\", want a relative path");
   for (const auto& part : rel)
-    if (part == "..") return Status::InvalidArgument("path: got \"" + std::string(path) + "\", want no \"..\"");
+    if (part == "..")
+      return Status::InvalidArgument("path: got \"" + std::string(path) + "\", want no \"..\"");
   fs::path full = fs::path(dir_) / rel;
   std::error_code ec;
   auto st = fs::status(full, ec);
@@ -150,7 +160,8 @@ Result<std::string> DirectorySource::Fetch(std::string_view path) {
   if (!in) return Status::IoError(full.string() + ": cannot open");
   std::string out(size, '\0');
   in.read(out.data(), static_cast<std::streamsize>(size));
-  if (static_cast<uint64_t>(in.gcount()) != size) return Status::IoError(full.string() + ": short read");
+  if (static_cast<uint64_t>(in.gcount()) != size)
+    return Status::IoError(full.string() + ": short read");
   return out;
 }
 
@@ -173,7 +184,8 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
   }
   if (auto note = ParseNote(report.checkpoint_note); note.ok()) {
     for (const auto& s : note->signatures)
-      if (s.name != log_key.name || s.key_id != log_key.key_id) report.other_signers.push_back(s.name);
+      if (s.name != log_key.name || s.key_id != log_key.key_id)
+        report.other_signers.push_back(s.name);
   }
   const uint64_t size = report.checkpoint.size;
   if (saved) {
@@ -199,7 +211,8 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
     for (uint64_t n = 0; n < TilesAt(size, 0); ++n) {
       const TileId id = TileAt(size, 0, n, false);
       const uint64_t base = n * kTileWidth;
-      if (saved && frontier.size() == saved_size && saved_size > 0) saved_root_here = frontier.Root();
+      if (saved && frontier.size() == saved_size && saved_size > 0)
+        saved_root_here = frontier.Root();
       ASSIGN_OR_RETURN(std::string tile, FetchTile(source, id, base));
       ++report.hash_tiles;
       ASSIGN_OR_RETURN(std::vector<Hash> leaves, TileHashes(tile, id, base, 1));
@@ -257,16 +270,17 @@ Result<Report> VerifyLog(TileSource& source, const Verifier& log_key, std::strin
 
   const Hash root = frontier.Root();
   if (frontier.size() != size)
-    return Status::Internal("tile plan covers " + std::to_string(frontier.size()) + " entries, want " +
-                            std::to_string(size));
+    return Status::Internal("tile plan covers " + std::to_string(frontier.size()) +
+                            " entries, want " + std::to_string(size));
   if (root != report.checkpoint.root)
-    return Status::Corruption("root: the entries and tiles hash to " + HexOf(root) +
-                              " for size " + std::to_string(size) + ", the signed checkpoint says " +
+    return Status::Corruption("root: the entries and tiles hash to " + HexOf(root) + " for size " +
+                              std::to_string(size) + ", the signed checkpoint says " +
                               HexOf(report.checkpoint.root) +
                               " (entries and tiles were changed together, or they are not this "
                               "checkpoint's)");
   if (saved && saved_size > 0) {
-    if (!saved_root_here) return Status::Internal("saved size " + std::to_string(saved_size) + " not reached");
+    if (!saved_root_here)
+      return Status::Internal("saved size " + std::to_string(saved_size) + " not reached");
     if (*saved_root_here != saved->root)
       return Inconsistent("the first " + std::to_string(saved_size) + " entries now hash to " +
                           HexOf(*saved_root_here) + ", the checkpoint seen before says " +
@@ -288,11 +302,12 @@ Result<Tree> TreeFromTiles(TileSource& source, uint64_t size, const Hash& root) 
     }
   }
   if (tree.size() != size)
-    return Status::Internal("level-0 tiles cover " + std::to_string(tree.size()) + " entries, want " +
-                            std::to_string(size));
+    return Status::Internal("level-0 tiles cover " + std::to_string(tree.size()) +
+                            " entries, want " + std::to_string(size));
   if (tree.Root() != root)
-    return Status::Corruption("root: the level-0 tiles hash to " + HexOf(tree.Root()) + " for size " +
-                              std::to_string(size) + ", the signed checkpoint says " + HexOf(root));
+    return Status::Corruption("root: the level-0 tiles hash to " + HexOf(tree.Root()) +
+                              " for size " + std::to_string(size) +
+                              ", the signed checkpoint says " + HexOf(root));
   return tree;
 }
 

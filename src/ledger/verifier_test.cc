@@ -46,7 +46,8 @@ std::string PathOf(const std::string& level, uint64_t n, uint64_t width) {
 
 std::string Concat(const std::vector<Hash>& hs, size_t from, size_t n) {
   std::string out;
-  for (size_t i = from; i < from + n; ++i) out.append(reinterpret_cast<const char*>(hs[i].data()), 32);
+  for (size_t i = from; i < from + n; ++i)
+    out.append(reinterpret_cast<const char*>(hs[i].data()), 32);
   return out;
 }
 
@@ -110,7 +111,8 @@ void Build(TestLog& log) {
 
 TestLog MakeLog(uint64_t size, std::string origin = "example.com/test-log") {
   TestLog log{GenerateSigner(origin), {}, {}, {}};
-  for (uint64_t i = 0; i < size; ++i) log.entries.push_back("entry " + std::to_string(i) + " of the log");
+  for (uint64_t i = 0; i < size; ++i)
+    log.entries.push_back("entry " + std::to_string(i) + " of the log");
   Build(log);
   return log;
 }
@@ -206,7 +208,9 @@ class TamperTest : public ::testing::Test {
   std::string& File(const std::string& p) { return log.files.at(p); }
 };
 
-TEST_F(TamperTest, Untouched) { EXPECT_TRUE(Verify().ok()); }
+TEST_F(TamperTest, Untouched) {
+  EXPECT_TRUE(Verify().ok());
+}
 
 TEST_F(TamperTest, FlippedEntryByte) {
   File("tile/entries/001")[OffsetInBundle(log, 300) + 3] ^= 0x01;
@@ -383,7 +387,8 @@ TEST(VerifierTest, ForkAgainstSavedState) {
     MemorySource src = full.Source();
     auto r = VerifyLog(src, full.key(), "", WitnessState{full.signer.name, seen, fork.root});
     EXPECT_EQ(r.status().code(), Code::kFailedPrecondition) << seen;
-    EXPECT_THAT(r.status().message(), StartsWith("inconsistent: the first " + std::to_string(seen)));
+    EXPECT_THAT(r.status().message(),
+                StartsWith("inconsistent: the first " + std::to_string(seen)));
   }
 }
 

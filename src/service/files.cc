@@ -14,7 +14,9 @@ namespace cloison::service {
 namespace fs = std::filesystem;
 namespace {
 
-Status Errno(const std::string& what) { return Status::IoError(what + ": " + std::strerror(errno)); }
+Status Errno(const std::string& what) {
+  return Status::IoError(what + ": " + std::strerror(errno));
+}
 
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
@@ -35,7 +37,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, mode_
   if (!parent.empty() && !fs::exists(parent, ec)) {
     if (!fs::create_directories(parent, ec))
       return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
-    if ((mode & 077) == 0) fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if ((mode & 077) == 0)
+      fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -45,7 +48,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, mode_
   Status s = ::fchmod(fd, mode) == 0 ? WriteAll(fd, data, tmp) : Errno("cannot chmod " + tmp);
   if (s.ok() && ::fsync(fd) != 0) s = Errno("cannot sync " + tmp);
   if (::close(fd) != 0 && s.ok()) s = Errno("cannot close " + tmp);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = Errno("cannot rename " + tmp + " to " + path);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0)
+    s = Errno("cannot rename " + tmp + " to " + path);
   if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;

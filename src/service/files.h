@@ -3,9 +3,10 @@
 // the directory. Used for key files, exported tiles and cosigned notes.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "base/status.h"
 

@@ -15,10 +15,13 @@ namespace {
 
 constexpr int64_t kPage = 4096;  // events read per store call
 
-std::string Hex(const ledger::Hash& h) { return crypto::Hex(h); }
+std::string Hex(const ledger::Hash& h) {
+  return crypto::Hex(h);
+}
 
 ledger::Hash LeafOf(const std::string& body) {
-  return ledger::LeafHash(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+  return ledger::LeafHash(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
 }
 
 bool SameSignature(const ledger::NoteSignature& a, const ledger::NoteSignature& b) {
@@ -29,7 +32,8 @@ bool SameSignature(const ledger::NoteSignature& a, const ledger::NoteSignature& 
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(store::Store& store, const ledger::Signer& signer,
                                              const Clock& clock) {
-  if (signer.name.empty()) return Status::InvalidArgument("ledger key: empty name (want the origin)");
+  if (signer.name.empty())
+    return Status::InvalidArgument("ledger key: empty name (want the origin)");
   std::unique_ptr<Ledger> l(new Ledger(store, signer, clock));
   ASSIGN_OR_RETURN(auto tx, store.BeginRead());
   std::unique_lock lock(l->mu_);
@@ -41,8 +45,11 @@ Status Ledger::CatchUp(store::ReadTx& tx) {
   ASSIGN_OR_RETURN(int64_t count, tx.EventCount());
   while (static_cast<int64_t>(tree_.size()) < count) {
     const int64_t from = static_cast<int64_t>(tree_.size());
-    ASSIGN_OR_RETURN(std::vector<store::Event> page, tx.Events(from, std::min(kPage, count - from)));
-    if (page.empty()) return Status::Corruption("events: none at " + std::to_string(from) + " of " + std::to_string(count));
+    ASSIGN_OR_RETURN(std::vector<store::Event> page,
+                     tx.Events(from, std::min(kPage, count - from)));
+    if (page.empty())
+      return Status::Corruption("events: none at " + std::to_string(from) + " of " +
+                                std::to_string(count));
     for (const store::Event& e : page) {
       if (e.index != static_cast<int64_t>(tree_.size()))
         return Status::Corruption("events: got index " + std::to_string(e.index) + ", want " +
@@ -57,7 +64,8 @@ Result<Ledger::Stored> Ledger::LoadStored(store::ReadTx& tx) {
   ASSIGN_OR_RETURN(std::string note, tx.GetMeta(kCheckpointMeta));
   auto cp = ledger::OpenCheckpoint(note, verifier(), origin());
   if (!cp.ok())
-    return Status::Corruption(std::string("meta ") + kCheckpointMeta + ": " + cp.status().message());
+    return Status::Corruption(std::string("meta ") + kCheckpointMeta + ": " +
+                              cp.status().message());
   return Stored{std::move(note), std::move(*cp)};
 }
 
@@ -69,9 +77,10 @@ Status Ledger::CheckExtends(const Stored& s) const {
                                       " events: refusing a checkpoint inconsistent with it");
   ASSIGN_OR_RETURN(ledger::Hash root, tree_.Root(cp.size));
   if (root != cp.root)
-    return Status::FailedPrecondition("the store's first " + std::to_string(cp.size) + " events hash to " +
-                                      Hex(root) + ", the last checkpoint signed " + Hex(cp.root) +
-                                      ": the store was changed; refusing a checkpoint inconsistent with it");
+    return Status::FailedPrecondition(
+        "the store's first " + std::to_string(cp.size) + " events hash to " + Hex(root) +
+        ", the last checkpoint signed " + Hex(cp.root) +
+        ": the store was changed; refusing a checkpoint inconsistent with it");
   return Status::Ok();
 }
 
@@ -111,14 +120,17 @@ Result<std::string> Ledger::LatestCheckpoint() {
   return s.note;
 }
 
-Status Ledger::AddCosignatures(std::string_view cosigned, const std::vector<ledger::Verifier>& witnesses) {
+Status Ledger::AddCosignatures(std::string_view cosigned,
+                               const std::vector<ledger::Verifier>& witnesses) {
   ASSIGN_OR_RETURN(ledger::Note in, ledger::ParseNote(cosigned));
   auto in_cp = ledger::OpenCheckpoint(cosigned, verifier(), origin());
-  if (!in_cp.ok()) return Status::InvalidArgument("cosigned checkpoint: " + in_cp.status().message());
+  if (!in_cp.ok())
+    return Status::InvalidArgument("cosigned checkpoint: " + in_cp.status().message());
   for (const auto& w : witnesses) {
     auto t = ledger::VerifyCosignature(in, w);
     if (!t.ok())
-      return Status::PermissionDenied("cosigned checkpoint: witness " + w.name + ": " + t.status().message());
+      return Status::PermissionDenied("cosigned checkpoint: witness " + w.name + ": " +
+                                      t.status().message());
   }
   std::unique_lock lock(mu_);
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
@@ -132,7 +144,8 @@ Status Ledger::AddCosignatures(std::string_view cosigned, const std::vector<ledg
   if (in.text != mine.text)
     return Status::FailedPrecondition("cosigned checkpoint: size " + std::to_string(in_cp->size) +
                                       ", want the latest checkpoint (size " +
-                                      std::to_string(stored->checkpoint.size) + "); have it cosigned again");
+                                      std::to_string(stored->checkpoint.size) +
+                                      "); have it cosigned again");
   int added = 0;
   for (const auto& sig : in.signatures) {
     bool have = std::any_of(mine.signatures.begin(), mine.signatures.end(),
@@ -141,7 +154,8 @@ Status Ledger::AddCosignatures(std::string_view cosigned, const std::vector<ledg
     mine.signatures.push_back(sig);
     ++added;
   }
-  if (added == 0) return Status::AlreadyExists("cosigned checkpoint: no cosignature that is not already stored");
+  if (added == 0)
+    return Status::AlreadyExists("cosigned checkpoint: no cosignature that is not already stored");
   RETURN_IF_ERROR(tx->SetMeta(kCheckpointMeta, ledger::FormatNote(mine)));
   return tx->Commit();
 }
@@ -193,9 +207,9 @@ Result<std::string> Ledger::Proof(uint64_t index) {
   RETURN_IF_ERROR(CheckExtends(*stored));
   const uint64_t size = stored->checkpoint.size;
   if (index >= size)
-    return Status::FailedPrecondition("index: got " + std::to_string(index) + ", want < " +
-                                      std::to_string(size) +
-                                      " (the latest checkpoint's size; issue a new checkpoint first)");
+    return Status::FailedPrecondition(
+        "index: got " + std::to_string(index) + ", want < " + std::to_string(size) +
+        " (the latest checkpoint's size; issue a new checkpoint first)");
   ledger::TlogProof p;
   p.index = index;
   ASSIGN_OR_RETURN(p.inclusion, tree_.InclusionProof(index, size));
@@ -206,7 +220,8 @@ Result<std::string> Ledger::Proof(uint64_t index) {
 Result<std::string> Ledger::Entry(uint64_t index) {
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
   ASSIGN_OR_RETURN(auto events, tx->Events(static_cast<int64_t>(index), 1));
-  if (events.empty()) return Status::NotFound("index: " + std::to_string(index) + ": no such entry");
+  if (events.empty())
+    return Status::NotFound("index: " + std::to_string(index) + ": no such entry");
   return std::move(events[0].body);
 }
 

@@ -53,7 +53,8 @@ class Ledger {
   // as a witness returned it) to the stored checkpoint. The body must be the
   // latest checkpoint's, and the log's signature must verify. Each witness of
   // `witnesses` must have cosigned (cosignatures by other keys are kept too).
-  Status AddCosignatures(std::string_view cosigned, const std::vector<ledger::Verifier>& witnesses = {});
+  Status AddCosignatures(std::string_view cosigned,
+                         const std::vector<ledger::Verifier>& witnesses = {});
 
   // Writes the C2SP tlog-tiles layout of the latest checkpoint under `dir`:
   // every entry bundle and hash tile for its size, then `checkpoint` last, so

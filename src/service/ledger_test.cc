@@ -30,7 +30,8 @@ std::string Rulebook() {
 }
 
 ledger::Hash Leaf(const std::string& e) {
-  return ledger::LeafHash(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(e.data()), e.size()));
+  return ledger::LeafHash(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(e.data()), e.size()));
 }
 
 class LedgerTest : public ::testing::Test {
@@ -54,7 +55,8 @@ class LedgerTest : public ::testing::Test {
     auto tx = st.BeginWrite();
     ASSERT_TRUE(tx.ok());
     for (int i = 0; i < n; ++i)
-      ASSERT_TRUE((*tx)->Append({-1, "test.raw", "{\"" + tag + "\":" + std::to_string(i) + "}"}).ok());
+      ASSERT_TRUE(
+          (*tx)->Append({-1, "test.raw", "{\"" + tag + "\":" + std::to_string(i) + "}"}).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   std::vector<store::Event> Events() {
@@ -95,7 +97,8 @@ TEST_F(LedgerTest, InitMakesTheKeyFiles) {
   EXPECT_EQ(v->name, inst_->origin);
   EXPECT_EQ(v->key, ledger::VerifierOf(inst_->ledger_key).key);
   // The first event binds the key into the ledger.
-  EXPECT_THAT(Events().at(0).body, HasSubstr("\"ledger_key\":\"" + pub->substr(0, pub->size() - 1) + "\""));
+  EXPECT_THAT(Events().at(0).body,
+              HasSubstr("\"ledger_key\":\"" + pub->substr(0, pub->size() - 1) + "\""));
 }
 
 TEST_F(LedgerTest, OpenInstanceRefusesAnExposedOrMissingKey) {
@@ -176,7 +179,9 @@ TEST_F(LedgerTest, SuccessiveCheckpointsAreConsistent) {
   for (size_t i = 0; i + 1 < cps.size(); ++i) {
     auto proof = l->ConsistencyProof(cps[i].size, cps[i + 1].size);
     ASSERT_TRUE(proof.ok());
-    EXPECT_TRUE(ledger::VerifyConsistency(cps[i].size, cps[i + 1].size, cps[i].root, cps[i + 1].root, *proof).ok());
+    EXPECT_TRUE(ledger::VerifyConsistency(cps[i].size, cps[i + 1].size, cps[i].root,
+                                          cps[i + 1].root, *proof)
+                    .ok());
   }
 }
 
@@ -245,7 +250,8 @@ TEST_F(LedgerTest, ProofsVerifyOffline) {
   ASSERT_TRUE(note.ok());
   const uint64_t size = Opened(*note).size;
   const ledger::Verifier key = ledger::VerifierOf(inst_->ledger_key);
-  for (uint64_t i : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256}, uint64_t{511}, size - 1}) {
+  for (uint64_t i :
+       {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256}, uint64_t{511}, size - 1}) {
     auto text = l->Proof(i);
     ASSERT_TRUE(text.ok()) << text.status().ToString();
     EXPECT_THAT(*text, StartsWith("c2sp.org/tlog-proof@v1\nindex " + std::to_string(i) + "\n"));
@@ -255,7 +261,8 @@ TEST_F(LedgerTest, ProofsVerifyOffline) {
     ASSERT_TRUE(entry.ok());
     EXPECT_TRUE(ledger::VerifyTlogProof(*p, *entry, key, inst_->origin).ok()) << i;
     EXPECT_FALSE(ledger::VerifyTlogProof(*p, *entry + " ", key, inst_->origin).ok()) << i;
-    if (i > 0) EXPECT_FALSE(ledger::VerifyTlogProof(*p, *l->Entry(i - 1), key, inst_->origin).ok()) << i;
+    if (i > 0)
+      EXPECT_FALSE(ledger::VerifyTlogProof(*p, *l->Entry(i - 1), key, inst_->origin).ok()) << i;
   }
   auto beyond = l->Proof(size);  // the checkpoint's own event is not in it
   EXPECT_EQ(beyond.status().code(), Code::kFailedPrecondition);
@@ -274,7 +281,9 @@ TEST_F(LedgerTest, GathersWitnessCosignatures) {
   ledger::Cosign(*parsed, w, 1'750'000'000);
   const std::string cosigned = ledger::FormatNote(*parsed);
 
-  EXPECT_EQ(l->AddCosignatures(cosigned, {ledger::WitnessVerifierOf(ledger::GenerateWitnessSigner("cnctr.example/witness"))}).code(),
+  EXPECT_EQ(l->AddCosignatures(cosigned, {ledger::WitnessVerifierOf(ledger::GenerateWitnessSigner(
+                                             "cnctr.example/witness"))})
+                .code(),
             Code::kPermissionDenied);
   ASSERT_TRUE(l->AddCosignatures(cosigned, {wv}).ok());
   EXPECT_EQ(l->AddCosignatures(cosigned, {wv}).code(), Code::kAlreadyExists);
