@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/demo.h"
 #include "cli/ledger_cmd.h"
+#include "cli/seal_cmd.h"
 #include "cli/serve_cmd.h"
 #include "cli/embedded_rules.h"
 #include "rules/check.h"
@@ -162,7 +163,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (args.empty()) return Usage(err, "missing COMMAND");
   const std::string& cmd = args[0];
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-    out << kUsage << "\n" << kLedgerUsage;
+    out << kUsage << "\n" << kLedgerUsage << "\n" << kSealUsage;
     return 0;
   }
   auto help_or = [&](const Args& a, auto fn) {
@@ -181,6 +182,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return Usage(err, "rules: unknown subcommand \"" + args[1] + "\"");
   }
   if (IsLedgerCommand(cmd)) return RunLedgerCommand(args, out, err);
+  if (cmd == "seal") return RunSealCommand(args, std::cin, out, err);
   if (cmd == "init") return help_or(ParseArgs(args, 1, {"--rulebook"}, {"--strict"}), Init);
   if (cmd == "user") {
     if (args.size() < 2 || args[1] != "add") return Usage(err, "user: want 'add'");
