@@ -389,6 +389,7 @@ TEST(WireTest, ParsesRequestsWithinTheLimits) {
   EXPECT_EQ(r->body, "{}");
   EXPECT_FALSE(ParseRequest("GET / HTTP/1.1\r\nHost: a\r\n", {}).ok());
   EXPECT_FALSE(ParseRequest("NOT HTTP\r\n\r\n", {}).ok());
+  EXPECT_FALSE(ParseRequest("", {}).ok());  // found by http_fuzz: Beast asserted
   WireLimits small{64, 4};
   auto big_h = ParseRequest("GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", small);
   EXPECT_NE(big_h.status().message().find("headers"), std::string::npos);

@@ -51,7 +51,8 @@ Result<api::HttpRequest> ParseRequest(std::string_view wire, const WireLimits& l
     used += n;
   }
   if (!ec && !parser.is_done()) {
-    parser.put_eof(ec);
+    // put_eof requires some input (Beast asserts it): nothing is incomplete.
+    if (parser.got_some()) parser.put_eof(ec);
     if (!ec && !parser.is_done()) ec = http::error::partial_message;
   }
   if (ec == http::error::need_more) ec = http::error::partial_message;
