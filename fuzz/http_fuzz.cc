@@ -57,10 +57,14 @@ World* Make() {
   opts.test_clock = &w->clock;
   w->api = std::make_unique<api::Api>(*w->workflow, *w->tokens, w->metrics, opts);
   using service::Role;
-  for (auto [role, service, minister] :
-       {std::tuple{Role::kServiceAgent, "dgsi", ""}, {Role::kMinister, "", "interior"},
-        {Role::kCnctr, "", ""}, {Role::kPm, "", ""}, {Role::kGic, "", ""},
-        {Role::kCollector, "", ""}, {Role::kRndAgent, "dgsi", ""}, {Role::kAdmin, "", ""}}) {
+  for (auto [role, service, minister] : {std::tuple{Role::kServiceAgent, "dgsi", ""},
+                                         {Role::kMinister, "", "interior"},
+                                         {Role::kCnctr, "", ""},
+                                         {Role::kPm, "", ""},
+                                         {Role::kGic, "", ""},
+                                         {Role::kCollector, "", ""},
+                                         {Role::kRndAgent, "dgsi", ""},
+                                         {Role::kAdmin, "", ""}}) {
     auto p = w->workflow->AddPrincipal({"", "p", role, service, minister});
     if (!p.ok()) __builtin_trap();
     auto t = w->tokens->Issue(*p);

@@ -1964,6 +1964,8 @@ constexpr std::string_view kDocument = R"openapi(
 
 }  // namespace
 
-std::string_view OpenApiDocument() { return kDocument; }
+std::string_view OpenApiDocument() {
+  return kDocument;
+}
 
 }  // namespace cloison::api
