@@ -38,7 +38,9 @@ commands:
   serve --data DIR [--listen 127.0.0.1:8443] [--test-clock]
                         serve the HTTPS API until SIGTERM; --test-clock enables
                         PUT /v1/test/clock
-  demo [--data DIR]     run the demonstration scenario on a fresh embedded store
+  demo [--data DIR] [--listen ADDR] [--no-serve]
+                        run the demonstration scenario on a fresh embedded store,
+                        then serve it (default 127.0.0.1:8443) and print the tokens
   help                  this text; every command also takes --help
 
 roles: service_agent minister cnctr pm gic collector rnd_agent admin
@@ -192,10 +194,12 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "serve")
     return help_or(ParseArgs(args, 1, {"--data", "--listen"}, {"--test-clock"}), ServeCommand);
   if (cmd == "demo") {
-    return help_or(ParseArgs(args, 1, {"--data", "--listen"}, {}),
+    return help_or(ParseArgs(args, 1, {"--data", "--listen"}, {"--no-serve"}),
                    [](const Args& a, std::ostream& o, std::ostream& e) {
                      DemoOptions opts;
                      if (a.flags.count("--data")) opts.dir = a.flags.at("--data");
+                     if (a.flags.count("--listen")) opts.listen = a.flags.at("--listen");
+                     opts.serve = !a.flags.count("--no-serve");
                      return RunDemo(opts, o, e);
                    });
   }

@@ -143,7 +143,7 @@ TEST(CliTest, InitWithABadRulebookLeavesNothing) {
 
 TEST(CliTest, DemoRunsTheScenario) {
   std::string dir = TempDir() + "/demo";
-  auto r = Cli({"demo", "--data", dir});
+  auto r = Cli({"demo", "--data", dir, "--no-serve"});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   // Grants, legal refusals with their articles, a deemed opinion, quota use.
   EXPECT_NE(r.out.find("PM granted"), std::string::npos);

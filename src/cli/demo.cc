@@ -13,6 +13,8 @@
 #include "cli/embedded_rules.h"
 #include "service/instance.h"
 #include "service/ledger.h"
+#include "service/tokens.h"
+#include "server/serve.h"
 #include "service/workflow.h"
 
 namespace cloison::cli {
@@ -33,10 +35,12 @@ class Scenario {
   Principal Add(std::string name, Role role, std::string service = {}, std::string minister = {}) {
     Principal p{"", std::move(name), role, std::move(service), std::move(minister)};
     auto r = wf_.AddPrincipal(p);
-    if (!r.ok()) Fail(r.status());
+    if (!r.ok()) return Fail(r.status()), p;
     out_ << "  " << std::left << std::setw(14) << RoleName(r->role) << r->id << "  " << r->name << "\n";
-    return r.ok() ? *r : p;
+    principals_.push_back(*r);
+    return *r;
   }
+  const std::vector<Principal>& principals() const { return principals_; }
 
   std::string Submit(const Principal& who, const RequestDraft& d, std::string_view what) {
     Step(what);
@@ -123,6 +127,7 @@ class Scenario {
   std::ostream& err_;
   bool ok_ = true;
   int refusals_ = 0;
+  std::vector<Principal> principals_;
 };
 
 RequestDraft Draft(std::string service, std::string minister, std::string technique,
@@ -286,9 +291,30 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   }
   out << "\n" << s.refusals() << " legal refusals, each citing its articles; " << events
       << " events in the ledger, each committed in the same transaction as its change.\n"
-      << "Serving the API and console is not built yet (see README); the instance stays in " << dir
-      << "\n";
-  return s.ok() ? 0 : 1;
+      << "The instance stays in " << dir << "\n";
+  if (!s.ok()) return 1;
+  if (!options.serve) return 0;
+
+  // Serve it: one bearer token per demo principal (stored hashed; shown once).
+  service::Tokens tokens(*inst->store, clock);
+  out << "\ndemo credentials (Authorization: Bearer TOKEN):\n";
+  for (const auto& p : s.principals()) {
+    auto token = tokens.Issue(p);
+    if (!token.ok()) {
+      err << "demo: " << token.status().ToString() << "\n";
+      return 1;
+    }
+    out << "  " << std::left << std::setw(14) << RoleName(p.role) << *token << "  " << p.name << "\n";
+  }
+  server::ServeOptions serve;
+  serve.listen = options.listen;
+  serve.test_clock = &clock;  // the scenario's manual clock; PUT /v1/test/clock moves it
+  Status served = server::Serve(*inst, clock, serve, out);
+  if (!served.ok()) {
+    err << "demo: " << served.ToString() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace cloison::cli
