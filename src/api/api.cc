@@ -87,10 +87,15 @@ void Api::AddRoutes() {
   r.Add("POST", "/v1/retention/sweep", "sweepRetention", NotBuilt("the retention sweep"));
   r.Add("GET", "/v1/destructions", "listDestructions", NotBuilt("destruction records"));
   r.Add("GET", "/v1/reports/annual", "getAnnualReport", NotBuilt("reports"));
-  r.Add("GET", "/v1/ledger/checkpoint", "getLedgerCheckpoint", NotBuilt("the ledger's HTTP API"));
-  r.Add("GET", "/v1/ledger/tile/{path...}", "getLedgerTile", NotBuilt("the ledger's HTTP API"));
-  r.Add("GET", "/v1/ledger/proof/{index}", "getLedgerProof", NotBuilt("the ledger's HTTP API"));
-  r.Add("GET", "/v1/ledger/key", "getLedgerKey", NotBuilt("the ledger's HTTP API"));
+  const bool ledger = options_.ledger != nullptr;
+  const Handler no_ledger = NotBuilt("the ledger (no ledger opened for this API)");
+  r.Add("GET", "/v1/ledger/checkpoint", "getLedgerCheckpoint",
+        ledger ? h(&Api::LedgerCheckpoint) : no_ledger);
+  r.Add("GET", "/v1/ledger/tile/{path...}", "getLedgerTile",
+        ledger ? h(&Api::LedgerTile) : no_ledger);
+  r.Add("GET", "/v1/ledger/proof/{index}", "getLedgerProof",
+        ledger ? h(&Api::LedgerProof) : no_ledger);
+  r.Add("GET", "/v1/ledger/key", "getLedgerKey", ledger ? h(&Api::LedgerKey) : no_ledger);
 }
 
 size_t Api::BodyLimit(std::string_view method, std::string_view target) const {

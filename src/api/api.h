@@ -19,6 +19,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "base/clock.h"
+#include "service/ledger.h"
 #include "service/tokens.h"
 #include "service/workflow.h"
 
@@ -28,6 +29,9 @@ struct ApiOptions {
   // Set only by `serve --test-clock`: PUT /v1/test/clock drives it. Without
   // it the route does not exist (404). The workflow must read this clock.
   FakeClock* test_clock = nullptr;
+  // The instance's ledger: /v1/ledger/* serve its checkpoint, tiles, proofs
+  // and key. Null: those routes answer 501.
+  service::Ledger* ledger = nullptr;
   // Largest body accepted, except for item ingest which has its own.
   size_t body_limit = size_t{1} << 20;
   size_t item_body_limit = size_t{64} << 20;
@@ -73,6 +77,11 @@ class Api {
   Result<HttpResponse> RecordConseilEtatRuling(const Call& c);
   Result<HttpResponse> SetQuota(const Call& c);
   Result<HttpResponse> ListQuotas(const Call& c);
+  // ledger_handlers.cc: the ledger's read API (C2SP formats).
+  Result<HttpResponse> LedgerCheckpoint(const Call& c);
+  Result<HttpResponse> LedgerTile(const Call& c);
+  Result<HttpResponse> LedgerProof(const Call& c);
+  Result<HttpResponse> LedgerKey(const Call& c);
   // api.cc: the service itself.
   Result<HttpResponse> SetTestClock(const Call& c);
   Result<HttpResponse> Health(const Call& c);

@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/openapi.h"
 #include "api/test_harness.h"
+#include "ledger/proof.h"
 
 namespace cloison::api {
 namespace {
@@ -533,6 +534,54 @@ TEST(OpenApiTest, DraftSchemaMatchesTheParser) {
     auto m = h.As(Role::kServiceAgent, "POST", "/v1/requests", json::serialize(missing));
     EXPECT_EQ(m.status, 400) << f;
   }
+}
+
+}  // namespace
+}  // namespace cloison::api
+
+namespace cloison::api {
+namespace {
+
+// The ledger's read API serves the C2SP formats the verifier reads.
+TEST(LedgerApiTest, ServesCheckpointTilesProofsAndKey) {
+  Harness h(true, true);
+  using service::Role;
+  auto cp = h.As(Role::kCnctr, "GET", "/v1/ledger/checkpoint");
+  ASSERT_EQ(cp.status, 200) << cp.body;
+  EXPECT_EQ(cp.body.rfind("api.test/log\n", 0), 0u) << cp.body;
+  auto opened = ledger::ParseNote(cp.body);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto key = h.As(Role::kCnctr, "GET", "/v1/ledger/key");
+  ASSERT_EQ(key.status, 200);
+  auto verifier = ledger::ParseVerifierKey(key.body.substr(0, key.body.size() - 1));
+  ASSERT_TRUE(verifier.ok()) << verifier.status().ToString();
+  auto checkpoint = ledger::OpenCheckpoint(cp.body, *verifier, "api.test/log");
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().ToString();
+  ASSERT_GT(checkpoint->size, 0u);
+  ASSERT_LT(checkpoint->size, 256u);
+
+  const std::string width = std::to_string(checkpoint->size);
+  auto bundle = h.As(Role::kCnctr, "GET", "/v1/ledger/tile/entries/000.p/" + width);
+  ASSERT_EQ(bundle.status, 200) << bundle.body;
+  EXPECT_EQ(bundle.content_type, "application/octet-stream");
+  auto entries = ledger::DecodeEntryBundle(bundle.body);
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->size(), checkpoint->size);
+  auto tile = h.As(Role::kCnctr, "GET", "/v1/ledger/tile/0/000.p/" + width);
+  ASSERT_EQ(tile.status, 200);
+  EXPECT_EQ(tile.body.size(), 32 * checkpoint->size);
+  EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/tile/0/000").status, 404);  // not full yet
+  EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/tile/0/0x0").status, 400);
+
+  auto proof = h.As(Role::kCnctr, "GET", "/v1/ledger/proof/0");
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  auto parsed = ledger::ParseTlogProof(proof.body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_TRUE(ledger::VerifyTlogProof(*parsed, (*entries)[0], *verifier, "api.test/log").ok());
+  EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/proof/01").status, 400);
+  EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/proof/999999").status, 409);
+  // Deny by default: roles other than the CNCTR's do not read the ledger.
+  EXPECT_EQ(h.As(Role::kGic, "GET", "/v1/ledger/checkpoint").status, 403);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct User {
 
 class Harness {
  public:
-  explicit Harness(bool test_clock = true) {
+  explicit Harness(bool test_clock = true, bool with_ledger = false) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "cloison-api-XXXXXX").string();
     EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
@@ -40,6 +40,12 @@ class Harness {
     tokens_ = std::make_unique<service::Tokens>(*store_, clock_);
     ApiOptions opts;
     if (test_clock) opts.test_clock = &clock_;
+    if (with_ledger) {
+      auto l = service::Ledger::Open(*store_, signer_, clock_);
+      EXPECT_TRUE(l.ok()) << l.status().ToString();
+      ledger_ = std::move(l).value();
+      opts.ledger = ledger_.get();
+    }
     api_ = std::make_unique<Api>(*workflow_, *tokens_, metrics_, opts);
     using service::Role;
     Add("agent", Role::kServiceAgent, "dgsi");
@@ -57,6 +63,7 @@ class Harness {
   }
   ~Harness() {
     api_.reset();
+    ledger_.reset();
     tokens_.reset();
     workflow_.reset();
     store_.reset();
@@ -110,6 +117,8 @@ class Harness {
   std::unique_ptr<service::Workflow> workflow_;
   std::unique_ptr<service::Tokens> tokens_;
   Metrics metrics_;
+  ledger::Signer signer_ = ledger::GenerateSigner("api.test/log");
+  std::unique_ptr<service::Ledger> ledger_;
   std::unique_ptr<Api> api_;
   std::map<service::Role, User> users_;
   std::map<std::string, User> others_;

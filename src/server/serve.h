@@ -18,6 +18,8 @@ struct ServeOptions {
   // /v1/test/clock drives it. Null: the workflow reads `clock`.
   FakeClock* test_clock = nullptr;
   ServerOptions server;  // limits; `listen` and `handle_signals` are set from here
+  // The ledger signs a checkpoint this often while serving (and on demand).
+  std::chrono::seconds checkpoint_interval{60};
 };
 
 // Creates DIR/pki if missing, serves, prints the URL and the CA's path on

@@ -160,51 +160,65 @@ Status Ledger::AddCosignatures(std::string_view cosigned,
   return tx->Commit();
 }
 
-Status Ledger::ExportTiles(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::unique_lock lock(mu_);
-  ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
-  RETURN_IF_ERROR(CatchUp(*tx));
-  auto stored = LoadStored(*tx);
+Result<Ledger::Stored> Ledger::CheckedLatest(store::ReadTx& tx) {
+  RETURN_IF_ERROR(CatchUp(tx));
+  auto stored = LoadStored(tx);
   if (!stored.ok()) {
     if (stored.status().code() == Code::kNotFound)
       return Status::FailedPrecondition("no checkpoint issued yet (run cloison ledger checkpoint)");
     return stored.status();
   }
   RETURN_IF_ERROR(CheckExtends(*stored));
-  const uint64_t size = stored->checkpoint.size;
-  for (const ledger::TileId& id : ledger::TilesForSize(size)) {
-    std::string data;
-    if (id.entries) {
-      const int64_t from = static_cast<int64_t>(id.index * ledger::kTileWidth);
-      ASSIGN_OR_RETURN(auto events, tx->Events(from, static_cast<int64_t>(id.width)));
-      if (events.size() != id.width)
-        return Status::Corruption("events: got " + std::to_string(events.size()) + " from " +
-                                  std::to_string(from) + ", want " + std::to_string(id.width));
-      std::vector<std::string> bodies;
-      bodies.reserve(events.size());
-      for (auto& e : events) bodies.push_back(std::move(e.body));
-      ASSIGN_OR_RETURN(data, ledger::EncodeEntryBundle(bodies));
-    } else {
-      ASSIGN_OR_RETURN(data, ledger::HashTile(tree_, id));
-    }
+  return stored;
+}
+
+Result<std::string> Ledger::TileData(store::ReadTx& tx, const ledger::TileId& id) const {
+  if (!id.entries) return ledger::HashTile(tree_, id);
+  const int64_t from = static_cast<int64_t>(id.index * ledger::kTileWidth);
+  ASSIGN_OR_RETURN(auto events, tx.Events(from, static_cast<int64_t>(id.width)));
+  if (events.size() != id.width)
+    return Status::Corruption("events: got " + std::to_string(events.size()) + " from " +
+                              std::to_string(from) + ", want " + std::to_string(id.width));
+  std::vector<std::string> bodies;
+  bodies.reserve(events.size());
+  for (auto& e : events) bodies.push_back(std::move(e.body));
+  return ledger::EncodeEntryBundle(bodies);
+}
+
+Status Ledger::ExportTiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::unique_lock lock(mu_);
+  ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
+  ASSIGN_OR_RETURN(Stored stored, CheckedLatest(*tx));
+  for (const ledger::TileId& id : ledger::TilesForSize(stored.checkpoint.size)) {
+    ASSIGN_OR_RETURN(std::string data, TileData(*tx, id));
     RETURN_IF_ERROR(WriteFileAtomically((fs::path(dir) / ledger::TilePath(id)).string(), data));
   }
   // Last: the checkpoint refers to tiles that are all in place.
-  return WriteFileAtomically((fs::path(dir) / "checkpoint").string(), stored->note);
+  return WriteFileAtomically((fs::path(dir) / "checkpoint").string(), stored.note);
+}
+
+Result<std::string> Ledger::Tile(const ledger::TileId& id) {
+  std::unique_lock lock(mu_);
+  ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
+  ASSIGN_OR_RETURN(Stored stored, CheckedLatest(*tx));
+  // Published: the hashes (or entries) at tile level L number size >> 8L; a
+  // tile is full, or the rightmost partial one of exactly the remaining width.
+  const uint64_t count = id.level >= 8 ? 0 : stored.checkpoint.size >> (8 * id.level);
+  const uint64_t first = id.index * ledger::kTileWidth;
+  if (id.width == 0 || first >= count || first + id.width > count ||
+      (id.width != ledger::kTileWidth && first + id.width != count)) {
+    return Status::NotFound("tile " + ledger::TilePath(id) + ": not published at size " +
+                            std::to_string(stored.checkpoint.size));
+  }
+  return TileData(*tx, id);
 }
 
 Result<std::string> Ledger::Proof(uint64_t index) {
   std::unique_lock lock(mu_);
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
-  RETURN_IF_ERROR(CatchUp(*tx));
-  auto stored = LoadStored(*tx);
-  if (!stored.ok()) {
-    if (stored.status().code() == Code::kNotFound)
-      return Status::FailedPrecondition("no checkpoint issued yet (run cloison ledger checkpoint)");
-    return stored.status();
-  }
-  RETURN_IF_ERROR(CheckExtends(*stored));
+  auto stored = CheckedLatest(*tx);
+  if (!stored.ok()) return stored.status();
   const uint64_t size = stored->checkpoint.size;
   if (index >= size)
     return Status::FailedPrecondition(

@@ -26,6 +26,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/tiles.h"
 #include "ledger/tree.h"
 #include "store/store.h"
 
@@ -62,6 +63,11 @@ class Ledger {
   // is written atomically (temporary file, then rename).
   Status ExportTiles(const std::string& dir);
 
+  // One tile of the latest checkpoint's tlog-tiles layout (hash tile or
+  // entry bundle), as ExportTiles writes it; NotFound for a tile that size
+  // does not publish (beyond it, or a partial width it does not have).
+  Result<std::string> Tile(const ledger::TileId& id);
+
   // A C2SP tlog-proof of entry `index` in the latest checkpoint.
   Result<std::string> Proof(uint64_t index);
   // The entry (event body) at `index`.
@@ -90,6 +96,11 @@ class Ledger {
   Result<Stored> LoadStored(store::ReadTx& tx);
   // OK if `s` is a prefix of the tree. Requires mu_ held.
   Status CheckExtends(const Stored& s) const;
+  // The latest checkpoint, caught up and checked (FailedPrecondition if none
+  // was issued yet). Requires mu_ held exclusively.
+  Result<Stored> CheckedLatest(store::ReadTx& tx);
+  // The bytes of tile `id` of a log of the tree's events. Requires mu_ held.
+  Result<std::string> TileData(store::ReadTx& tx, const ledger::TileId& id) const;
 
   store::Store& store_;
   const ledger::Signer& signer_;

@@ -152,6 +152,31 @@ TEST_F(LedgerTest, EventsToCheckpointToExportVerify) {
   EXPECT_EQ(again->checkpoint.size, cp.size + 1 + 10);
 }
 
+// What the HTTP API serves tile by tile is what the export writes.
+TEST_F(LedgerTest, ServesExactlyThePublishedTiles) {
+  auto l = Open(*inst_->store);
+  EXPECT_EQ(l->Tile({0, 0, 1, false}).status().code(), Code::kFailedPrecondition);  // no checkpoint
+  AppendRaw(*inst_->store, 300, "tile");
+  auto note = l->IssueCheckpoint();
+  ASSERT_TRUE(note.ok());
+  const uint64_t size = Opened(*note).size;
+  const std::string out = tmp_.File("served");
+  ASSERT_TRUE(l->ExportTiles(out).ok());
+  for (const ledger::TileId& id : ledger::TilesForSize(size)) {
+    auto served = l->Tile(id);
+    ASSERT_TRUE(served.ok()) << ledger::TilePath(id) << ": " << served.status().ToString();
+    EXPECT_EQ(*served, *ReadWholeFile(out + "/" + ledger::TilePath(id))) << ledger::TilePath(id);
+  }
+  // Not published at this size: a full tile where only a partial exists, a
+  // partial of another width, a tile beyond the end, a level above the tree.
+  const uint64_t rest = size - 256;
+  EXPECT_EQ(l->Tile({0, 1, 256, false}).status().code(), Code::kNotFound);
+  EXPECT_EQ(l->Tile({0, 1, rest - 1, true}).status().code(), Code::kNotFound);
+  EXPECT_EQ(l->Tile({0, 2, 1, false}).status().code(), Code::kNotFound);
+  EXPECT_EQ(l->Tile({2, 0, 1, false}).status().code(), Code::kNotFound);
+  EXPECT_TRUE(l->Tile({0, 1, rest, true}).ok());
+}
+
 TEST_F(LedgerTest, AnIdleLogKeepsItsCheckpoint) {
   auto l = Open(*inst_->store);
   auto first = l->IssueCheckpoint();
