@@ -199,7 +199,7 @@ Result<CertAndKey> IssueCertificate(const CertAndKey& ca, const LeafSpec& spec) 
 Result<CertInfo> InspectCertificate(std::string_view cert_pem) {
   ASSIGN_OR_RETURN(Cert c, ReadCert(cert_pem, "certificate"));
   CertInfo info;
-  info.common_name = NameEntry(X509_get_subject_name(c.get()), NID_commonName);
+  info.common_name = SubjectCommonName(c.get());
   info.issuer_common_name = NameEntry(X509_get_issuer_name(c.get()), NID_commonName);
   info.not_before = ToTime(X509_get0_notBefore(c.get()));
   info.not_after = ToTime(X509_get0_notAfter(c.get()));
@@ -217,6 +217,11 @@ bool VerifyCertificate(std::string_view cert_pem, std::string_view ca_cert_pem, 
   if (X509_STORE_CTX_init(ctx.get(), store.get(), c->get(), nullptr) != 1) return false;
   X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(Seconds(at)));
   return X509_verify_cert(ctx.get()) == 1;
+}
+
+std::string SubjectCommonName(const x509_st* cert) {
+  if (cert == nullptr) return {};
+  return NameEntry(X509_get_subject_name(cert), NID_commonName);
 }
 
 }  // namespace cloison::crypto

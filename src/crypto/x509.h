@@ -11,7 +11,14 @@
 #include "base/status.h"
 #include "base/time.h"
 
+// OpenSSL's certificate type, so that callers holding one (the TLS layer)
+// need not include OpenSSL headers for the declaration below.
+struct x509_st;
+
 namespace cloison::crypto {
+
+// The subject's common name (UTF-8), "" if it has none.
+std::string SubjectCommonName(const x509_st* cert);
 
 // A certificate and its private key, both PEM. The key is secret: callers
 // write it with owner-only permissions and wipe copies (WipeString).

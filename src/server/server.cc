@@ -22,6 +22,7 @@
 
 #include "api/errors.h"
 #include "base/log.h"
+#include "crypto/x509.h"
 #include "server/wire.h"
 
 namespace cloison::server {
@@ -67,16 +68,7 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
 std::string PeerCommonName(SSL* ssl) {
   X509* cert = SSL_get0_peer_certificate(ssl);
   if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
-  X509_NAME* name = X509_get_subject_name(cert);
-  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (i < 0) return {};
-  ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, s);
-  if (n < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
+  return crypto::SubjectCommonName(cert);
 }
 
 bool Quiet(const boost::system::error_code& ec) {
