@@ -241,14 +241,13 @@ Result<Outcome<authz::Request>> Workflow::GiveOpinion(const Principal& actor,
   // than a decision committed before it).
   Time now = clock_.Now();
   ASSIGN_OR_RETURN(authz::Request req, LoadRequest(*tx, request_id));
-  if (req.state != authz::RequestState::kAwaitingOpinion &&
-      !(req.state == authz::RequestState::kOpinionGiven && req.opinion && req.opinion->deemed)) {
+  // A deemed opinion is only written down when a decision relies on it, so
+  // a request still awaiting_opinion has none: the CNCTR may still give it.
+  if (req.state != authz::RequestState::kAwaitingOpinion) {
     return Status::FailedPrecondition("request " + req.id + " is " +
                                       std::string(authz::RequestStateName(req.state)) +
                                       ", want awaiting_opinion");
   }
-  if (req.opinion && !req.opinion->deemed)
-    return Status::FailedPrecondition("request " + req.id + " already has an opinion");
   if (req.drafted_by == actor.id)
     return Status::PermissionDenied("separation of duties: the drafter may not give the opinion");
   auto violations = authz::CheckOpinion(book_, req, verdict, formation);
@@ -362,9 +361,7 @@ Result<Outcome<Decided>> Workflow::Decide(const Principal& actor, const std::str
   }
   store::Record rec = RecordOf(req);
   RETURN_IF_ERROR(tx->Put(rec));
-  if (req.opinion && req.opinion->deemed && req.decision) {
-    data["opinion_deemed"] = true;
-  }
+  if (req.opinion && req.opinion->deemed) data["opinion_deemed"] = true;
   RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {event_type, actor.id, req.id}, rec, std::move(data))
                       .status());
   if (auth) {
