@@ -7,6 +7,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/random.h"
+#include "vault/chunker.h"
 
 namespace cloison::vault {
 namespace {
@@ -215,28 +216,10 @@ Result<std::unique_ptr<EnvelopeWriter>> EnvelopeWriter::Create(const BucketKey& 
 }
 
 Status EnvelopeWriter::Write(std::span<const uint8_t> content) {
-  if (s_->done) return Status::FailedPrecondition("envelope writer: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  while (!content.empty()) {
-    // A full pending chunk is written only once more content follows: the
-    // last chunk, full or not, must carry the final flag.
-    if (s_->pending.size() == s_->chunk_size) {
-      Status st = s_->Emit(false);
-      if (!st.ok()) return s_->failed = st;
-    }
-    size_t n = std::min<size_t>(content.size(), s_->chunk_size - s_->pending.size());
-    s_->pending.insert(s_->pending.end(), content.begin(), content.begin() + n);
-    content = content.subspan(n);
-  }
-  return Status::Ok();
+  return internal::ChunkedWrite(*s_, content, "envelope writer");
 }
 
-Status EnvelopeWriter::Finish() {
-  if (s_->done) return Status::FailedPrecondition("envelope writer: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->done = true;
-  return s_->Emit(true);
-}
+Status EnvelopeWriter::Finish() { return internal::ChunkedFinish(*s_, "envelope writer"); }
 
 struct EnvelopeReader::State {
   const BucketKey* bucket = nullptr;

@@ -9,6 +9,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/sha256.h"
+#include "vault/chunker.h"
 
 namespace cloison::seal {
 namespace {
@@ -170,27 +171,10 @@ Result<std::unique_ptr<SealStream>> SealStream::Create(const PublicKey& recipien
 }
 
 Status SealStream::Write(std::span<const uint8_t> content) {
-  if (s_->done) return Status::FailedPrecondition("seal: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  while (!content.empty()) {
-    // A full chunk is written only when more follows: the last is final.
-    if (s_->pending.size() == s_->chunk_size) {
-      Status st = s_->Emit(false);
-      if (!st.ok()) return s_->failed = st;
-    }
-    size_t n = std::min<size_t>(content.size(), s_->chunk_size - s_->pending.size());
-    s_->pending.insert(s_->pending.end(), content.begin(), content.begin() + n);
-    content = content.subspan(n);
-  }
-  return Status::Ok();
+  return vault::internal::ChunkedWrite(*s_, content, "seal");
 }
 
-Status SealStream::Finish() {
-  if (s_->done) return Status::FailedPrecondition("seal: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->done = true;
-  return s_->Emit(true);
-}
+Status SealStream::Finish() { return vault::internal::ChunkedFinish(*s_, "seal"); }
 
 struct OpenStream::State {
   const KeyPair* recipient = nullptr;
