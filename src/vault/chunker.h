@@ -1,4 +1,5 @@
-// The streaming half shared by item envelopes and sealed items: content is
+// The streaming parts shared by item envelopes and sealed items. Writing:
+// content is
 // buffered into chunks of a fixed size, and a full chunk is emitted (not
 // final) only once more content follows, so that the last chunk, full or
 // not, carries the final flag (truncation is then detectable).
@@ -42,6 +43,27 @@ Status ChunkedFinish(S& s, std::string_view who) {
   RETURN_IF_ERROR(s.failed);
   s.done = true;
   return s.Emit(true);
+}
+
+// The reading side: `S` has std::vector<uint8_t> buf, bool done, Status
+// failed, and Status Consume(bool at_end), which decodes what `buf` holds
+// (all of it when at_end). A failed Consume is remembered, as above.
+template <typename S>
+Status BufferedRead(S& s, std::span<const uint8_t> bytes, std::string_view who) {
+  if (s.done) return Status::FailedPrecondition(std::string(who) + ": already finished");
+  RETURN_IF_ERROR(s.failed);
+  s.buf.insert(s.buf.end(), bytes.begin(), bytes.end());
+  Status st = s.Consume(false);
+  if (!st.ok()) s.failed = st;
+  return st;
+}
+
+template <typename S>
+Status BufferedReadFinish(S& s, std::string_view who) {
+  if (s.done) return Status::FailedPrecondition(std::string(who) + ": already finished");
+  RETURN_IF_ERROR(s.failed);
+  s.done = true;
+  return s.Consume(true);
 }
 
 }  // namespace cloison::vault::internal

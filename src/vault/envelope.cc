@@ -313,20 +313,10 @@ Result<std::unique_ptr<EnvelopeReader>> EnvelopeReader::Create(const BucketKey& 
 }
 
 Status EnvelopeReader::Write(std::span<const uint8_t> bytes) {
-  if (s_->done) return Status::FailedPrecondition("envelope reader: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->buf.insert(s_->buf.end(), bytes.begin(), bytes.end());
-  Status st = s_->Consume(false);
-  if (!st.ok()) s_->failed = st;
-  return st;
+  return internal::BufferedRead(*s_, bytes, "envelope reader");
 }
 
-Status EnvelopeReader::Finish() {
-  if (s_->done) return Status::FailedPrecondition("envelope reader: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->done = true;
-  return s_->Consume(true);
-}
+Status EnvelopeReader::Finish() { return internal::BufferedReadFinish(*s_, "envelope reader"); }
 
 Result<std::vector<uint8_t>> SealEnvelope(const BucketKey& bucket, std::string_view item_id,
                                           std::span<const uint8_t> content,

@@ -280,20 +280,10 @@ Result<std::unique_ptr<OpenStream>> OpenStream::Create(const KeyPair& recipient,
 }
 
 Status OpenStream::Write(std::span<const uint8_t> sealed) {
-  if (s_->done) return Status::FailedPrecondition("open: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->buf.insert(s_->buf.end(), sealed.begin(), sealed.end());
-  Status st = s_->Consume(false);
-  if (!st.ok()) s_->failed = st;
-  return st;
+  return vault::internal::BufferedRead(*s_, sealed, "open");
 }
 
-Status OpenStream::Finish() {
-  if (s_->done) return Status::FailedPrecondition("open: already finished");
-  RETURN_IF_ERROR(s_->failed);
-  s_->done = true;
-  return s_->Consume(true);
-}
+Status OpenStream::Finish() { return vault::internal::BufferedReadFinish(*s_, "open"); }
 
 Result<std::vector<uint8_t>> Seal(const PublicKey& recipient, std::span<const uint8_t> content,
                                   const SealOptions& options) {
