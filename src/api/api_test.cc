@@ -18,19 +18,8 @@ namespace json = boost::json;
 using service::Role;
 using testing::GoodDraft;
 using testing::Harness;
-
-json::value Body(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << r.body;
-  return v;
-}
-
-std::string ErrorCode(const HttpResponse& r) {
-  json::value v = Body(r);
-  if (!v.is_object() || !v.as_object().contains("error")) return "<no error: " + r.body + ">";
-  return std::string(v.at("error").at("code").as_string());
-}
+using testing::Body;
+using testing::ErrorCode;
 
 std::string ErrorMessage(const HttpResponse& r) {
   return std::string(Body(r).at("error").at("message").as_string());

@@ -12,12 +12,32 @@
 #include <memory>
 #include <string>
 
+#include <boost/json.hpp>
+
 #include "api/api.h"
 #include "rules/parser.h"
 #include "service/tokens.h"
 #include "service/workflow.h"
 
 namespace cloison::api::testing {
+
+// The JSON body of an answer (HttpResponse in-process, or a client's reply
+// over the wire): a test failure if it does not parse.
+template <typename Reply>
+boost::json::value Body(const Reply& r) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << r.body;
+  return v;
+}
+
+// error.code of an error answer, or a marker with the body when there is none.
+template <typename Reply>
+std::string ErrorCode(const Reply& r) {
+  boost::json::value v = Body(r);
+  if (!v.is_object() || !v.as_object().contains("error")) return "<no error: " + r.body + ">";
+  return std::string(v.at("error").at("code").as_string());
+}
 
 struct User {
   service::Principal principal;

@@ -22,6 +22,8 @@ namespace cloison::server {
 namespace {
 namespace json = boost::json;
 using api::testing::GoodDraft;
+using api::testing::Body;
+using api::testing::ErrorCode;
 using api::testing::Harness;
 using service::Role;
 using testing::Client;
@@ -31,19 +33,6 @@ using testing::Reply;
 const std::vector<Role> kRoles = {Role::kServiceAgent, Role::kMinister, Role::kCnctr,
                                   Role::kPm,           Role::kGic,      Role::kCollector,
                                   Role::kRndAgent,     Role::kAdmin};
-
-json::value Body(const Reply& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << r.body;
-  return v;
-}
-
-std::string ErrorCode(const Reply& r) {
-  json::value v = Body(r);
-  if (!v.is_object() || !v.as_object().contains("error")) return "<none>";
-  return std::string(v.at("error").at("code").as_string());
-}
 
 // A harness (instance, principals, tokens, Api) served over HTTPS.
 class ServerTest : public ::testing::Test {
