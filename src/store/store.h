@@ -13,6 +13,11 @@
 // - Events are numbered 0, 1, 2, ... with no gap, in commit order; an event is
 //   never changed or removed.
 // - Put() of a record replaces the record with the same (kind, id).
+// - Delete() removes a record (NotFound if there is none, which changes
+//   nothing); like Put it is a change that needs an event to commit. Deleted
+//   bytes do not stay readable in the backend's files once Scrub() has run
+//   (SQLite: secure_delete overwrites them in the database pages; Scrub
+//   checkpoints and truncates the WAL, which still holds earlier pages).
 // - Invalid arguments (kInvalidArgument: empty kind or id, empty event type or
 //   body, a Filter without kind, negative ranges) change nothing and leave the
 //   transaction usable; so does NotFound, which is an answer. Any other error
@@ -49,6 +54,10 @@ struct Record {
   std::string service;    // "" if none
   int64_t starts_at = 0;  // microseconds since the epoch, 0 if none
   int64_t ends_at = 0;    // microseconds since the epoch, 0 if none
+  // A secondary grouping key, indexed with the id: the records of one group
+  // list in id order at a cost that grows with the group, not the kind (the
+  // vault's items by bucket). "" if none.
+  std::string group;
   std::string body;
   bool operator==(const Record&) const = default;
 };
@@ -60,7 +69,9 @@ struct Filter {
   std::string technique;
   std::string minister;
   std::string service;
-  std::optional<int64_t> ends_after;  // ends_at > value
+  std::string group;
+  std::optional<int64_t> ends_after;   // ends_at > value
+  std::optional<int64_t> ends_before;  // 0 < ends_at <= value (records with no end never match)
   std::string after_id;               // pagination: ids strictly greater, ascending
   int limit = 0;                      // 0 = no limit
 };
@@ -96,6 +107,8 @@ class ReadTx {
 class WriteTx : public ReadTx {
  public:
   virtual Status Put(const Record& record) = 0;
+  // Removes (kind, id). NotFound if absent (an answer: the tx stays usable).
+  virtual Status Delete(const std::string& kind, const std::string& id) = 0;
   // Returns the event's index (event.index is ignored). The type and the body
   // must be non-empty.
   virtual Result<int64_t> Append(const Event& event) = 0;
@@ -112,6 +125,12 @@ class Store {
   virtual Result<std::unique_ptr<WriteTx>> BeginWrite() = 0;
   // The backend's name: "sqlite" or "postgres".
   virtual std::string Backend() const = 0;
+  // Makes committed deletions unrecoverable from the backend's own files
+  // (crypto-shredding's last step for wrapped keys kept in records). SQLite:
+  // a WAL checkpoint in TRUNCATE mode, which waits for the write gate and
+  // fails with kIoError ("busy") while a reader still needs older WAL
+  // frames; callers retry later. Safe to call at any time.
+  virtual Status Scrub() = 0;
 };
 
 struct SqliteOptions {

@@ -8,7 +8,7 @@ namespace cloison::store::sqlite {
 namespace {
 
 constexpr char kRecordColumns[] =
-    "kind, id, state, technique, minister, service, starts_at, ends_at, body";
+    "kind, id, state, technique, minister, service, starts_at, ends_at, grp, body";
 
 Record ReadRecordRow(const Statement& s) {
   Record r;
@@ -20,7 +20,8 @@ Record ReadRecordRow(const Statement& s) {
   r.service = s.ColumnText(5);
   r.starts_at = s.ColumnInt(6);
   r.ends_at = s.ColumnInt(7);
-  r.body = s.ColumnText(8);
+  r.group = s.ColumnText(8);
+  r.body = s.ColumnText(9);
   return r;
 }
 
@@ -48,7 +49,9 @@ std::string FilterSql(const Filter& f) {
   if (!f.technique.empty()) sql += " AND technique = ?";
   if (!f.minister.empty()) sql += " AND minister = ?";
   if (!f.service.empty()) sql += " AND service = ?";
+  if (!f.group.empty()) sql += " AND grp = ?";
   if (f.ends_after.has_value()) sql += " AND ends_at > ?";
+  if (f.ends_before.has_value()) sql += " AND ends_at > 0 AND ends_at <= ?";
   if (!f.after_id.empty()) sql += " AND id > ?";
   sql += " ORDER BY id";
   if (f.limit > 0) sql += " LIMIT ?";
@@ -62,7 +65,9 @@ Status BindFilter(Statement& s, const Filter& f) {
   if (!f.technique.empty()) RETURN_IF_ERROR(s.BindText(i++, f.technique));
   if (!f.minister.empty()) RETURN_IF_ERROR(s.BindText(i++, f.minister));
   if (!f.service.empty()) RETURN_IF_ERROR(s.BindText(i++, f.service));
+  if (!f.group.empty()) RETURN_IF_ERROR(s.BindText(i++, f.group));
   if (f.ends_after.has_value()) RETURN_IF_ERROR(s.BindInt(i++, *f.ends_after));
+  if (f.ends_before.has_value()) RETURN_IF_ERROR(s.BindInt(i++, *f.ends_before));
   if (!f.after_id.empty()) RETURN_IF_ERROR(s.BindText(i++, f.after_id));
   if (f.limit > 0) RETURN_IF_ERROR(s.BindInt(i++, f.limit));
   return Status::Ok();
@@ -183,11 +188,12 @@ Status PutRecord(Connection& conn, const Record& r) {
   ASSIGN_OR_RETURN(
       StatementUse s,
       conn.Prepare("INSERT INTO records (kind, id, state, technique, minister, service, "
-                   "starts_at, ends_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "starts_at, ends_at, grp, body) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                    "ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, "
                    "technique = excluded.technique, minister = excluded.minister, "
                    "service = excluded.service, starts_at = excluded.starts_at, "
-                   "ends_at = excluded.ends_at, body = excluded.body",
+                   "ends_at = excluded.ends_at, grp = excluded.grp, body = excluded.body",
                    "put record"));
   RETURN_IF_ERROR(s->BindText(1, r.kind));
   RETURN_IF_ERROR(s->BindText(2, r.id));
@@ -197,8 +203,20 @@ Status PutRecord(Connection& conn, const Record& r) {
   RETURN_IF_ERROR(s->BindText(6, r.service));
   RETURN_IF_ERROR(s->BindInt(7, r.starts_at));
   RETURN_IF_ERROR(s->BindInt(8, r.ends_at));
-  RETURN_IF_ERROR(s->BindBlob(9, r.body));
+  RETURN_IF_ERROR(s->BindText(9, r.group));
+  RETURN_IF_ERROR(s->BindBlob(10, r.body));
   return s->Run();
+}
+
+Result<bool> DeleteRecord(Connection& conn, const std::string& kind, const std::string& id) {
+  ASSIGN_OR_RETURN(StatementUse s,
+                   conn.Prepare("DELETE FROM records WHERE kind = ?1 AND id = ?2 RETURNING 1",
+                                "delete record"));
+  RETURN_IF_ERROR(s->BindText(1, kind));
+  RETURN_IF_ERROR(s->BindText(2, id));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (row) RETURN_IF_ERROR(s->Run());  // finish the statement: the delete is done at SQLITE_DONE
+  return row;
 }
 
 Status InsertEvent(Connection& conn, int64_t index, const Event& event) {

@@ -26,6 +26,8 @@ Status ValidateEvent(const Event& event);
 Status ValidateMetaKey(const std::string& key);
 
 Status PutRecord(Connection& conn, const Record& record);
+// False if there was no such record.
+Result<bool> DeleteRecord(Connection& conn, const std::string& kind, const std::string& id);
 // Inserts `event` at `index`, which the caller computed as the next one.
 Status InsertEvent(Connection& conn, int64_t index, const Event& event);
 Status PutMetaValue(Connection& conn, const std::string& key, const std::string& value);

@@ -103,6 +103,7 @@ class Engine {
 
   // Only for the holder of the write gate.
   Connection& writer() { return *writer_; }
+  int busy_timeout_ms() const { return options_.busy_timeout_ms; }
 
  private:
   const std::string path_;
@@ -184,6 +185,18 @@ class SqliteWriteTx final : public WriteTx {
     RETURN_IF_ERROR(CheckUsable());
     RETURN_IF_ERROR(ValidateRecord(record));
     RETURN_IF_ERROR(Watch(PutRecord(conn(), record)));
+    ++records_put_;
+    return Status::Ok();
+  }
+
+  Status Delete(const std::string& kind, const std::string& id) override {
+    RETURN_IF_ERROR(CheckUsable());
+    if (kind.empty() || id.empty()) {
+      return Status::InvalidArgument("delete: " + std::string(kind.empty() ? "kind" : "id") +
+                                     ": got empty, want a record key");
+    }
+    ASSIGN_OR_RETURN(bool deleted, Watch(DeleteRecord(conn(), kind, id)));
+    if (!deleted) return Status::NotFound("store: no " + kind + " with id " + id + " to delete");
     ++records_put_;
     return Status::Ok();
   }
@@ -307,6 +320,31 @@ class SqliteStore final : public Store {
 
   std::string Backend() const override { return "sqlite"; }
 
+  Status Scrub() override {
+    RETURN_IF_ERROR(engine_->AcquireWriter());
+    Connection& conn = engine_->writer();
+    // No waiting for readers: a sweep must not stall for busy_timeout_ms; it
+    // scrubs again next time.
+    Status s = [&]() -> Status {
+      RETURN_IF_ERROR(conn.Exec("PRAGMA busy_timeout = 0", "scrub without waiting"));
+      ASSIGN_OR_RETURN(StatementUse q,
+                       conn.Prepare("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint the WAL"));
+      ASSIGN_OR_RETURN(bool row, q->Step());
+      // Columns: busy (1 if it could not finish), WAL frames, frames checkpointed.
+      if (!row || q->ColumnInt(0) != 0) {
+        return Status::IoError(
+            "store: scrub: the WAL checkpoint could not finish (a reader still uses older "
+            "frames); deleted pages may remain in the WAL until the next scrub");
+      }
+      return Status::Ok();
+    }();
+    Status restore = conn.Exec("PRAGMA busy_timeout = " + std::to_string(engine_->busy_timeout_ms()),
+                               "restore busy timeout");
+    engine_->ReleaseWriter();
+    if (s.ok()) s = restore;
+    return s;
+  }
+
  private:
   std::shared_ptr<Engine> engine_;
 };
@@ -344,6 +382,9 @@ Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
       options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
       "set synchronous"));
   RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
+  // Deleted records (the vault's wrapped keys) are overwritten with zeros in
+  // the database pages, not merely unlinked (store.h, Delete and Scrub).
+  RETURN_IF_ERROR(writer->Exec("PRAGMA secure_delete = ON", "enable secure delete"));
   RETURN_IF_ERROR(Migrate(*writer));
   return writer;
 }

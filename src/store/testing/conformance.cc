@@ -29,6 +29,8 @@ constexpr ConformanceCase kCases[] = {
     {"WriteTxExcludesOtherWriters", WriteTxExcludesOtherWriters},
     {"ConcurrentWritersAreSerialisable", ConcurrentWritersAreSerialisable},
     {"ReopenPersists", ReopenPersists},
+    {"DeleteRemovesAndIsAChange", DeleteRemovesAndIsAChange},
+    {"ScrubKeepsEverythingCommitted", ScrubKeepsEverythingCommitted},
 };
 
 }  // namespace

@@ -46,7 +46,7 @@ inline std::string Show(const Record& r) {
   return "{" + r.kind + "/" + r.id + " state=" + r.state + " technique=" + r.technique +
          " minister=" + r.minister + " service=" + r.service +
          " starts_at=" + std::to_string(r.starts_at) + " ends_at=" + std::to_string(r.ends_at) +
-         " body=" + Show(r.body) + "}";
+         " group=" + r.group + " body=" + Show(r.body) + "}";
 }
 inline std::string Show(const Event& e) {
   return "{#" + std::to_string(e.index) + " " + e.type + " " + Show(e.body) + "}";
@@ -189,5 +189,7 @@ Status ManyReadTxAtOnce(const StoreFactory& open);
 Status WriteTxExcludesOtherWriters(const StoreFactory& open);
 Status ConcurrentWritersAreSerialisable(const StoreFactory& open);
 Status ReopenPersists(const StoreFactory& open);
+Status DeleteRemovesAndIsAChange(const StoreFactory& open);
+Status ScrubKeepsEverythingCommitted(const StoreFactory& open);
 
 }  // namespace cloison::store::testing::internal

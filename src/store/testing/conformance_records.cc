@@ -40,6 +40,7 @@ Status PutThenGetRoundTrips(const StoreFactory& open) {
   full.service = "dgsi";
   full.starts_at = -62135596800000000;  // year 1, negative
   full.ends_at = INT64_MAX;
+  full.group = "L851-2/2026-12-01";
   full.body = std::string("\0\x01\xff\xfe binary \0 body", 18);
   Record big = Rec("item", "big", "held", std::string(1 << 20, 'x'));
   big.body[12345] = '\0';
@@ -186,8 +187,12 @@ Status FiltersCombineWithAnd(const StoreFactory& open) {
       rec("a5", "Approved", "L852-1", "interior", "dnrd", 0),
       rec("a6", "", "", "", "", 0),
   };
+  all[1].group = "g1";
+  all[3].group = "g1";
+  all[4].group = "g2";
   Record other = Rec("request", "a1", "Approved");  // same fields, other kind
   other.technique = "L851-2";
+  other.group = "g1";
   std::vector<Record> seed = all;
   seed.push_back(other);
   CONF_EXPECT_OK(PutAll(*store, seed));
@@ -233,6 +238,22 @@ Status FiltersCombineWithAnd(const StoreFactory& open) {
   f.service = "dnrd";
   f.ends_after = -1;
   add(f, "[a5]");
+  f = Kind("authorisation");
+  f.ends_before = 100;  // 0 < ends_at <= value: records with no end never match
+  add(f, "[a1, a3]");
+  f.ends_before = 0;
+  add(f, "[]");
+  f.ends_after = 50;
+  f.ends_before = 300;
+  add(f, "[a1, a2, a4]");
+  f = Kind("authorisation");
+  f.group = "g1";
+  add(f, "[a2, a4]");
+  f.ends_before = 250;
+  add(f, "[a2]");
+  f.group = "g";  // a group is matched whole, not as a prefix
+  f.ends_before.reset();
+  add(f, "[]");
   f = Kind("request");
   add(f, "[a1]");
   f = Kind("nothing");
@@ -331,6 +352,78 @@ Status MetaIsTransactional(const StoreFactory& open) {
   }
   CONF_ASSIGN_OR_FAIL(auto rx2, store->BeginRead());
   CONF_EXPECT_EQ(*rx2->GetMeta("conformance.origin"), std::string("replaced"));
+  return Status::Ok();
+}
+
+}  // namespace cloison::store::testing::internal
+
+namespace cloison::store::testing::internal {
+
+Status DeleteRemovesAndIsAChange(const StoreFactory& open) {
+  CONF_ASSIGN_OR_FAIL(auto store, open());
+  Record keep = Rec("bucket", "b1", "live", "wrapped-1");
+  keep.group = "g";
+  keep.ends_at = 10;
+  Record gone = Rec("bucket", "b2", "live", "wrapped-2");
+  gone.group = "g";
+  gone.ends_at = 20;
+  CONF_EXPECT_OK(PutAll(*store, {keep, gone}));
+  {
+    // A delete is a change: it commits only with an event.
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+    CONF_EXPECT_OK(tx->Delete("bucket", "b2"));
+    CONF_EXPECT_CODE(tx->Commit(), Code::kFailedPrecondition);
+  }
+  {
+    CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+    CONF_EXPECT_EQ(*rx->Get("bucket", "b2"), gone);
+  }
+  {
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+    // Absent keys and empty arguments are answers: the tx stays usable.
+    CONF_EXPECT_CODE(tx->Delete("bucket", "nope"), Code::kNotFound);
+    CONF_EXPECT_CODE(tx->Delete("", "b2"), Code::kInvalidArgument);
+    CONF_EXPECT_CODE(tx->Delete("bucket", ""), Code::kInvalidArgument);
+    CONF_EXPECT_CODE(tx->Delete("item", "b2"), Code::kNotFound);  // other kind
+    CONF_EXPECT_OK(tx->Delete("bucket", "b2"));
+    CONF_EXPECT_CODE(tx->Get("bucket", "b2"), Code::kNotFound);  // reads its own delete
+    CONF_EXPECT_CODE(tx->Delete("bucket", "b2"), Code::kNotFound);
+    CONF_EXPECT_OK(tx->Append(Ev("bucket.destroyed", "b2")));
+    CONF_EXPECT_OK(tx->Commit());
+  }
+  CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+  CONF_EXPECT_CODE(rx->Get("bucket", "b2"), Code::kNotFound);
+  CONF_EXPECT_EQ(*rx->Get("bucket", "b1"), keep);
+  Filter f = Kind("bucket");
+  f.group = "g";
+  CONF_ASSIGN_OR_FAIL(auto listed, rx->List(f));
+  CONF_EXPECT_EQ(Ids(listed), std::string("[b1]"));
+  f = Kind("bucket");
+  f.ends_before = 100;
+  CONF_EXPECT_EQ(*rx->Count(f), int64_t{1});
+  // A deleted key can be put again.
+  rx.reset();
+  CONF_EXPECT_OK(PutAll(*store, {gone}));
+  CONF_ASSIGN_OR_FAIL(auto rx2, store->BeginRead());
+  CONF_EXPECT_EQ(*rx2->Get("bucket", "b2"), gone);
+  return Status::Ok();
+}
+
+Status ScrubKeepsEverythingCommitted(const StoreFactory& open) {
+  CONF_ASSIGN_OR_FAIL(auto store, open());
+  CONF_EXPECT_OK(store->Scrub());  // on an empty store too
+  CONF_EXPECT_OK(PutAll(*store, {Rec("bucket", "b1", "live", "k1"), Rec("bucket", "b2")}));
+  {
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+    CONF_EXPECT_OK(tx->Delete("bucket", "b1"));
+    CONF_EXPECT_OK(tx->Append(Ev("bucket.destroyed", "b1")));
+    CONF_EXPECT_OK(tx->Commit());
+  }
+  CONF_EXPECT_OK(store->Scrub());
+  CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+  CONF_EXPECT_CODE(rx->Get("bucket", "b1"), Code::kNotFound);
+  CONF_EXPECT_EQ(*rx->Get("bucket", "b2"), Rec("bucket", "b2"));
+  CONF_EXPECT_EQ(*rx->EventCount(), int64_t{3});
   return Status::Ok();
 }
 

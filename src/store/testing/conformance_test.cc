@@ -28,6 +28,8 @@ enum class Mutation {
   kListUnordered,         // List returns ids in descending order
   kCountIgnoresStates,    // Count ignores Filter::states
   kCallsAfterCommitWork,  // reads after Commit answer from a fresh snapshot
+  kDeleteIsNotAChange,    // Delete lets a commit through without an event
+  kGroupIgnored,          // List and Count ignore Filter::group
 };
 
 class MutantReadTx final : public ReadTx {
@@ -39,6 +41,11 @@ class MutantReadTx final : public ReadTx {
     return Tx().Get(kind, id);
   }
   Result<std::vector<Record>> List(const Filter& filter) override {
+    if (m_ == Mutation::kGroupIgnored) {
+      Filter f = filter;
+      f.group.clear();
+      return Tx().List(f);
+    }
     ASSIGN_OR_RETURN(auto records, Tx().List(filter));
     if (m_ == Mutation::kListUnordered) std::reverse(records.begin(), records.end());
     return records;
@@ -106,6 +113,11 @@ class MutantWriteTx final : public WriteTx {
     if (AfterCommit()) return FreshRead()->GetMeta(key);
     return base_->GetMeta(key);
   }
+  Status Delete(const std::string& kind, const std::string& id) override {
+    Status s = base_->Delete(kind, id);
+    if (s.ok() && m_ == Mutation::kDeleteIsNotAChange) (void)base_->Append(Event{-1, "x", "x"});
+    return s;
+  }
   Status Put(const Record& record) override {
     if (m_ == Mutation::kPutKeepsFirst && base_->Get(record.kind, record.id).ok()) {
       return Status::Ok();
@@ -150,6 +162,7 @@ class MutantStore final : public Store {
     return std::unique_ptr<WriteTx>(new MutantWriteTx(base_.get(), std::move(tx), m_));
   }
   std::string Backend() const override { return "mutant-" + base_->Backend(); }
+  Status Scrub() override { return base_->Scrub(); }
 
  private:
   std::unique_ptr<Store> base_;
@@ -198,6 +211,8 @@ constexpr Catch kCatches[] = {
     {Mutation::kListUnordered, "ListIsOrderedAndPaginates"},
     {Mutation::kCountIgnoresStates, "FiltersCombineWithAnd"},
     {Mutation::kCallsAfterCommitWork, "FinishedTxRefusesEveryCall"},
+    {Mutation::kDeleteIsNotAChange, "DeleteRemovesAndIsAChange"},
+    {Mutation::kGroupIgnored, "FiltersCombineWithAnd"},
 };
 
 // The control: without a mutation, the decorator passes the same cases, so a
