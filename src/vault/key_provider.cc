@@ -27,4 +27,24 @@ Status CheckUnwrapInput(std::span<const uint8_t> wrapped) {
   return Status::Ok();
 }
 
+Result<uint32_t> KeyProvider::CurrentEpoch() {
+  ASSIGN_OR_RETURN(std::vector<uint32_t> epochs, RootEpochs());
+  if (!epochs.empty()) return epochs.back();
+  Status s = CreateRoot(1);
+  if (!s.ok() && s.code() != Code::kAlreadyExists) return s;
+  return 1u;
+}
+
+Result<std::vector<uint8_t>> KeyProvider::Wrap(std::span<const uint8_t> key,
+                                               std::string_view context) {
+  ASSIGN_OR_RETURN(uint32_t epoch, CurrentEpoch());
+  return WrapUnder(epoch, key, context);
+}
+
+Result<crypto::SecretBytes> KeyProvider::Unwrap(std::span<const uint8_t> wrapped,
+                                                std::string_view context) {
+  ASSIGN_OR_RETURN(uint32_t epoch, CurrentEpoch());
+  return UnwrapUnder(epoch, wrapped, context);
+}
+
 }  // namespace cloison::vault

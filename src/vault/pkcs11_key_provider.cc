@@ -96,8 +96,23 @@ struct Pkcs11KeyProvider::Impl {
   std::string key_label;
   CK_FUNCTION_LIST_PTR fns = nullptr;
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-  CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
-  std::mutex mu;  // guards session: PKCS#11 sessions are single-threaded
+  std::mutex mu;  // guards session and keys: PKCS#11 sessions are single-threaded
+  std::map<uint32_t, CK_OBJECT_HANDLE> keys;  // epoch -> root key object
+
+  std::string LabelOf(uint32_t epoch) const { return key_label + "." + std::to_string(epoch); }
+  // "<key_label>.<epoch>" -> epoch; 0 for any other label.
+  uint32_t EpochOfLabel(const std::string& label) const {
+    if (label.size() <= key_label.size() + 1 || label.compare(0, key_label.size(), key_label) != 0 ||
+        label[key_label.size()] != '.')
+      return 0;
+    uint64_t e = 0;
+    for (size_t i = key_label.size() + 1; i < label.size(); ++i) {
+      char c = label[i];
+      if (c < '0' || c > '9' || e > 100000000) return 0;
+      e = e * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return static_cast<uint32_t>(e);
+  }
 
   ~Impl() {
     if (fns != nullptr) {
@@ -125,24 +140,41 @@ struct Pkcs11KeyProvider::Impl {
     return Status::NotFound("pkcs11: no token labelled '" + token_label + "' in " + path);
   }
 
-  Result<std::vector<CK_OBJECT_HANDLE>> FindKeys() {
+  // Every secret key whose label is "<key_label>.<epoch>", by epoch.
+  // FailedPrecondition when two carry the same epoch.
+  Status ScanKeys() {
     CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-    CK_ATTRIBUTE tmpl[] = {
-        {CKA_CLASS, &cls, sizeof cls},
-        {CKA_LABEL, key_label.data(), key_label.size()},
-    };
-    CK_RV rv = fns->C_FindObjectsInit(session, tmpl, 2);
+    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof cls}};
+    CK_RV rv = fns->C_FindObjectsInit(session, tmpl, 1);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_FindObjectsInit: " + Rv(rv));
-    std::vector<CK_OBJECT_HANDLE> found(4);
-    CK_ULONG n = 0;
-    rv = fns->C_FindObjects(session, found.data(), found.size(), &n);
+    std::vector<CK_OBJECT_HANDLE> found;
+    for (;;) {
+      CK_OBJECT_HANDLE batch[64];
+      CK_ULONG n = 0;
+      rv = fns->C_FindObjects(session, batch, 64, &n);
+      if (rv != CKR_OK) break;
+      found.insert(found.end(), batch, batch + n);
+      if (n < 64) break;
+    }
     fns->C_FindObjectsFinal(session);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_FindObjects: " + Rv(rv));
-    found.resize(n);
-    return found;
+    keys.clear();
+    for (CK_OBJECT_HANDLE h : found) {
+      char label[256] = {0};
+      CK_ATTRIBUTE a = {CKA_LABEL, label, sizeof label - 1};
+      if (fns->C_GetAttributeValue(session, h, &a, 1) != CKR_OK) continue;
+      uint32_t epoch = EpochOfLabel(std::string(label, a.ulValueLen));
+      if (epoch == 0) continue;
+      if (!keys.emplace(epoch, h).second)
+        return Status::FailedPrecondition("pkcs11: several keys labelled '" + LabelOf(epoch) +
+                                          "', want one");
+    }
+    return Status::Ok();
   }
 
-  Status Generate() {
+  Status Generate(uint32_t epoch) {
+    std::string label = LabelOf(epoch);
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
     CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
     CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
     CK_KEY_TYPE type = CKK_AES;
@@ -152,7 +184,7 @@ struct Pkcs11KeyProvider::Impl {
         {CKA_CLASS, &cls, sizeof cls},
         {CKA_KEY_TYPE, &type, sizeof type},
         {CKA_VALUE_LEN, &len, sizeof len},
-        {CKA_LABEL, key_label.data(), key_label.size()},
+        {CKA_LABEL, label.data(), label.size()},
         {CKA_TOKEN, &yes, sizeof yes},
         {CKA_PRIVATE, &yes, sizeof yes},
         {CKA_SENSITIVE, &yes, sizeof yes},
@@ -162,11 +194,12 @@ struct Pkcs11KeyProvider::Impl {
     };
     CK_RV rv = fns->C_GenerateKey(session, &mech, tmpl, sizeof tmpl / sizeof tmpl[0], &key);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_GenerateKey: " + Rv(rv));
+    keys[epoch] = key;
     return Status::Ok();
   }
 
   // A key found by label must be what Generate would have made.
-  Status CheckKey() {
+  Status CheckKey(uint32_t epoch, CK_OBJECT_HANDLE key) {
     CK_KEY_TYPE type = 0;
     CK_ULONG len = 0;
     CK_BBOOL extractable = CK_TRUE, sensitive = CK_FALSE;
@@ -178,7 +211,7 @@ struct Pkcs11KeyProvider::Impl {
     };
     CK_RV rv = fns->C_GetAttributeValue(session, key, tmpl, 4);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_GetAttributeValue: " + Rv(rv));
-    std::string what = "pkcs11: key '" + key_label + "'";
+    std::string what = "pkcs11: key '" + LabelOf(epoch) + "'";
     if (type != CKK_AES || len != 32)
       return Status::FailedPrecondition(what + ": not an AES-256 key");
     if (extractable != CK_FALSE || sensitive != CK_TRUE)
@@ -187,8 +220,18 @@ struct Pkcs11KeyProvider::Impl {
     return Status::Ok();
   }
 
-  Status Gcm(bool encrypt, std::span<const uint8_t> nonce, const std::vector<uint8_t>& aad,
-             std::span<const uint8_t> in, std::span<uint8_t> out) {
+  // Called with mu held.
+  Result<CK_OBJECT_HANDLE> Key(uint32_t epoch) {
+    auto it = keys.find(epoch);
+    if (it == keys.end())
+      return Status::NotFound("pkcs11: no root key '" + LabelOf(epoch) + "' on token '" +
+                              token_label + "'");
+    return it->second;
+  }
+
+  Status Gcm(uint32_t epoch, bool encrypt, std::span<const uint8_t> nonce,
+             const std::vector<uint8_t>& aad, std::span<const uint8_t> in,
+             std::span<uint8_t> out) {
     CK_GCM_PARAMS params{};
     params.pIv = const_cast<CK_BYTE_PTR>(nonce.data());
     params.ulIvLen = nonce.size();
@@ -198,6 +241,7 @@ struct Pkcs11KeyProvider::Impl {
     params.ulTagBits = 128;
     CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
     std::lock_guard<std::mutex> lock(mu);
+    ASSIGN_OR_RETURN(CK_OBJECT_HANDLE key, Key(epoch));
     CK_RV rv = encrypt ? fns->C_EncryptInit(session, &mech, key)
                        : fns->C_DecryptInit(session, &mech, key);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_" + std::string(encrypt ? "En" : "De") +
@@ -251,19 +295,14 @@ Result<std::unique_ptr<Pkcs11KeyProvider>> Pkcs11KeyProvider::Open(
                                     "' (" + Rv(rv) + ")");
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
     return Status::IoError("pkcs11: C_Login: " + Rv(rv));
-  ASSIGN_OR_RETURN(auto keys, impl->FindKeys());
-  if (keys.size() > 1)
-    return Status::FailedPrecondition("pkcs11: several keys labelled '" + options.key_label +
-                                      "', want one");
-  if (keys.empty()) {
+  RETURN_IF_ERROR(impl->ScanKeys());
+  if (impl->keys.empty()) {
     if (!options.generate_if_missing)
-      return Status::NotFound("pkcs11: no key labelled '" + options.key_label + "' on token '" +
-                              options.token_label + "'");
-    RETURN_IF_ERROR(impl->Generate());
-  } else {
-    impl->key = keys[0];
+      return Status::NotFound("pkcs11: no key labelled '" + options.key_label +
+                              ".<epoch>' on token '" + options.token_label + "'");
+    RETURN_IF_ERROR(impl->Generate(1));
   }
-  RETURN_IF_ERROR(impl->CheckKey());
+  for (const auto& [epoch, key] : impl->keys) RETURN_IF_ERROR(impl->CheckKey(epoch, key));
   return std::unique_ptr<Pkcs11KeyProvider>(new Pkcs11KeyProvider(std::move(impl)));
 }
 
@@ -271,27 +310,57 @@ std::string Pkcs11KeyProvider::Name() const {
   return "pkcs11:" + impl_->token_label + "/" + impl_->key_label;
 }
 
-Result<std::vector<uint8_t>> Pkcs11KeyProvider::Wrap(std::span<const uint8_t> key,
-                                                     std::string_view context) {
+Result<std::vector<uint32_t>> Pkcs11KeyProvider::RootEpochs() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->ScanKeys());
+  std::vector<uint32_t> out;
+  for (const auto& [epoch, key] : impl_->keys) out.push_back(epoch);
+  return out;
+}
+
+Status Pkcs11KeyProvider::CreateRoot(uint32_t epoch) {
+  if (epoch == 0) return Status::InvalidArgument("epoch: got 0, want >= 1");
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->ScanKeys());
+  if (impl_->keys.count(epoch) != 0)
+    return Status::AlreadyExists("pkcs11: key '" + impl_->LabelOf(epoch) + "' exists");
+  return impl_->Generate(epoch);
+}
+
+Status Pkcs11KeyProvider::DestroyRoot(uint32_t epoch) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->ScanKeys());
+  ASSIGN_OR_RETURN(CK_OBJECT_HANDLE key, impl_->Key(epoch));
+  CK_RV rv = impl_->fns->C_DestroyObject(impl_->session, key);
+  if (rv != CKR_OK) return Status::IoError("pkcs11: C_DestroyObject: " + Rv(rv));
+  impl_->keys.erase(epoch);
+  return Status::Ok();
+}
+
+Result<std::vector<uint8_t>> Pkcs11KeyProvider::WrapUnder(uint32_t epoch,
+                                                          std::span<const uint8_t> key,
+                                                          std::string_view context) {
   RETURN_IF_ERROR(CheckWrapInput(key));
   std::vector<uint8_t> out(kRootWrapOverhead + key.size());
   out[0] = kRootWrapVersion;
   std::span<uint8_t> nonce(out.data() + 1, 12);
   RETURN_IF_ERROR(crypto::RandomBytes(nonce));
-  RETURN_IF_ERROR(impl_->Gcm(true, nonce, RootWrapAad(context), key,
+  RETURN_IF_ERROR(impl_->Gcm(epoch, true, nonce, RootWrapAad(context), key,
                              std::span(out).subspan(13)));
   return out;
 }
 
-Result<crypto::SecretBytes> Pkcs11KeyProvider::Unwrap(std::span<const uint8_t> wrapped,
-                                                      std::string_view context) {
+Result<crypto::SecretBytes> Pkcs11KeyProvider::UnwrapUnder(uint32_t epoch,
+                                                           std::span<const uint8_t> wrapped,
+                                                           std::string_view context) {
   RETURN_IF_ERROR(CheckUnwrapInput(wrapped));
   crypto::SecretBytes key(wrapped.size() - kRootWrapOverhead);
-  Status s = impl_->Gcm(false, wrapped.subspan(1, 12), RootWrapAad(context), wrapped.subspan(13),
-                        key.mutable_view());
+  Status s = impl_->Gcm(epoch, false, wrapped.subspan(1, 12), RootWrapAad(context),
+                        wrapped.subspan(13), key.mutable_view());
   if (s.code() == Code::kCorruption)
-    return Status::Corruption("unwrap: wrapped key does not open with " + Name() +
-                              " for context '" + std::string(context) + "': " + s.message());
+    return Status::Corruption("unwrap: wrapped key does not open with " + Name() + " epoch " +
+                              std::to_string(epoch) + " for context '" + std::string(context) +
+                              "': " + s.message());
   RETURN_IF_ERROR(s);
   return key;
 }

@@ -20,8 +20,9 @@ namespace cloison::vault {
 struct Pkcs11Options {
   std::string module_path;  // e.g. /usr/lib/softhsm/libsofthsm2.so
   std::string token_label;  // the token's CKA_LABEL (up to 32 characters)
+  // Root keys are labelled "<key_label>.<epoch>" ("cloison-root.1", ...).
   std::string key_label = "cloison-root";
-  // When no key has key_label: generate one (CKA_TOKEN, CKA_SENSITIVE,
+  // When no root key exists: generate epoch 1 (CKA_TOKEN, CKA_SENSITIVE,
   // not CKA_EXTRACTABLE) or fail with NotFound.
   bool generate_if_missing = true;
 };
@@ -39,10 +40,15 @@ class Pkcs11KeyProvider : public KeyProvider {
   ~Pkcs11KeyProvider() override;
 
   std::string Name() const override;
-  Result<std::vector<uint8_t>> Wrap(std::span<const uint8_t> key,
-                                    std::string_view context) override;
-  Result<crypto::SecretBytes> Unwrap(std::span<const uint8_t> wrapped,
-                                     std::string_view context) override;
+  Result<std::vector<uint32_t>> RootEpochs() override;
+  // Generates "<key_label>.<epoch>" as Open does.
+  Status CreateRoot(uint32_t epoch) override;
+  // C_DestroyObject: the token erases the key.
+  Status DestroyRoot(uint32_t epoch) override;
+  Result<std::vector<uint8_t>> WrapUnder(uint32_t epoch, std::span<const uint8_t> key,
+                                         std::string_view context) override;
+  Result<crypto::SecretBytes> UnwrapUnder(uint32_t epoch, std::span<const uint8_t> wrapped,
+                                          std::string_view context) override;
 
   struct Impl;
 

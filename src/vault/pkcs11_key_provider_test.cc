@@ -128,5 +128,33 @@ TEST_F(Pkcs11KeyProviderTest, WrongPinUnknownTokenMissingKeyAndBadModule) {
   EXPECT_NE(m.status().message().find("/nonexistent/libpkcs11.so"), std::string::npos);
 }
 
+TEST_F(Pkcs11KeyProviderTest, RootRotationCreatesLabelledEpochAndDestroysTheOldKey) {
+  auto p = Pkcs11KeyProvider::Open(Options(), Pin("1234"));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(*(*p)->RootEpochs(), std::vector<uint32_t>{1});
+  std::vector<uint8_t> key(32, 0x33);
+  auto w1 = (*p)->WrapUnder(1, key, "c/2025-01-01");
+  ASSERT_TRUE(w1.ok()) << w1.status().ToString();
+  ASSERT_TRUE((*p)->CreateRoot(2).ok());
+  EXPECT_EQ((*p)->CreateRoot(2).code(), Code::kAlreadyExists);
+  EXPECT_EQ(*(*p)->CurrentEpoch(), 2u);
+  auto w2 = (*p)->WrapUnder(2, key, "c/2025-01-01");
+  ASSERT_TRUE(w2.ok());
+  EXPECT_EQ((*p)->UnwrapUnder(2, *w1, "c/2025-01-01").status().code(), Code::kCorruption);
+  ASSERT_TRUE((*p)->DestroyRoot(1).ok());
+  EXPECT_EQ((*p)->UnwrapUnder(1, *w1, "c/2025-01-01").status().code(), Code::kNotFound);
+  EXPECT_EQ((*p)->DestroyRoot(1).code(), Code::kNotFound);
+  // Another session on the token sees the same: epoch 1 is gone, 2 opens.
+  Pkcs11Options o = Options();
+  o.generate_if_missing = false;
+  auto q = Pkcs11KeyProvider::Open(o, Pin("1234"));
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(*(*q)->RootEpochs(), std::vector<uint32_t>{2});
+  EXPECT_EQ((*q)->UnwrapUnder(1, *w1, "c/2025-01-01").status().code(), Code::kNotFound);
+  auto u = (*q)->UnwrapUnder(2, *w2, "c/2025-01-01");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_TRUE(std::equal(key.begin(), key.end(), u->view().begin(), u->view().end()));
+}
+
 }  // namespace
 }  // namespace cloison::vault
