@@ -1,0 +1,64 @@
+#include "vault/segment.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "vault/test_util.h"
+
+namespace cloison::vault {
+namespace {
+
+TEST(SegmentTest, AppendsSyncReadEraseAndDestroy) {
+  TempDir dir;
+  auto vault = dir.path() / "vault";
+  std::vector<uint8_t> a = BytesOf("first envelope"), b = BytesOf("second");
+  SegmentRef ra, rb, rc;
+  {
+    SegmentAppender app(vault);
+    auto r1 = app.Append("L852-3/2025-01-31", a);
+    auto r2 = app.Append("L852-3/2025-01-31", b);
+    auto r3 = app.Append("L851-1/2029-01-31", a);
+    ASSERT_TRUE(r1.ok() && r2.ok() && r3.ok()) << r1.status().ToString();
+    ASSERT_TRUE(app.Sync().ok());
+    ra = *r1, rb = *r2, rc = *r3;
+  }
+  EXPECT_EQ(ra.offset, 0u);
+  EXPECT_EQ(rb.offset, a.size());
+  EXPECT_EQ(rc.offset, 0u);
+  struct stat st {};
+  ASSERT_EQ(::stat((vault / "L852-3/2025-01-31.seg").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((vault / "L852-3").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  // A new appender continues at the end.
+  {
+    SegmentAppender app(vault);
+    auto r = app.Append("L852-3/2025-01-31", a);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->offset, a.size() + b.size());
+    ASSERT_TRUE(app.Sync().ok());
+  }
+  EXPECT_EQ(*ReadSegment(vault, "L852-3/2025-01-31", rb), b);
+  ASSERT_TRUE(EraseInSegment(vault, "L852-3/2025-01-31", ra).ok());
+  EXPECT_EQ(*ReadSegment(vault, "L852-3/2025-01-31", ra), std::vector<uint8_t>(a.size(), 0));
+  EXPECT_EQ(*ReadSegment(vault, "L852-3/2025-01-31", rb), b);
+  EXPECT_EQ(ReadSegment(vault, "L852-3/2025-01-31", {1000, 4}).status().code(),
+            Code::kCorruption);
+  ASSERT_TRUE(DestroySegment(vault, "L852-3/2025-01-31").ok());
+  EXPECT_EQ(ReadSegment(vault, "L852-3/2025-01-31", rb).status().code(), Code::kNotFound);
+  EXPECT_TRUE(DestroySegment(vault, "L852-3/2025-01-31").ok());  // idempotent
+  EXPECT_EQ(*ReadSegment(vault, "L851-1/2029-01-31", rc), a);
+}
+
+TEST(SegmentTest, BucketIdsThatWouldLeaveTheVaultAreRefused) {
+  TempDir dir;
+  for (const char* bad : {"nocompartment", "../x/2025-01-01", "a/..", "a/b/c", "/2025-01-01"}) {
+    auto p = SegmentPath(dir.path(), bad);
+    EXPECT_EQ(p.status().code(), Code::kInvalidArgument) << bad;
+    SegmentAppender app(dir.path());
+    EXPECT_FALSE(app.Append(bad, BytesOf("x")).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace cloison::vault
