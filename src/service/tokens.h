@@ -5,6 +5,10 @@
 // ("token.issued") that names the principal and the expiry, never the token
 // nor its hash.
 //
+// Revoking is an event too ("token.revoked", one per token, naming the
+// principal): the record stays, marked revoked, so a revoked token answers
+// "revoked" rather than "unknown" and its history stays in the ledger.
+//
 // Independent of Workflow: the API's authentication needs only this and
 // Workflow::GetPrincipal.
 //
@@ -32,6 +36,12 @@ class Tokens {
   // A new token for `principal` (which must exist), valid for `lifetime`.
   // The only time the token's text exists outside the caller.
   Result<std::string> Issue(const Principal& principal, Duration lifetime = kDefaultTokenLifetime);
+
+  // Revokes every active token of `principal_id` (which must exist: NotFound
+  // otherwise) on behalf of `actor` (a principal id, or "system" for local
+  // administration). Returns how many were revoked; 0 is not an error (the
+  // principal may have none left). All or none: one transaction.
+  Result<int> RevokeAll(const std::string& principal_id, const std::string& actor = "system");
 
   // The principal id a token stands for. NotFound for a malformed or unknown
   // token, FailedPrecondition for an expired or revoked one; the messages

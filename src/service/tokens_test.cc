@@ -102,5 +102,69 @@ TEST_F(TokensTest, TheStoreAndTheLedgerNeverHoldTheToken) {
   EXPECT_TRUE(issued);
 }
 
+TEST_F(TokensTest, RevokingAPrincipalRefusesEveryOneOfItsTokensAndOnlyThose) {
+  Tokens tokens(*store_, clock_);
+  Workflow wf(*store_, book_, clock_, ids_);
+  auto other = wf.AddPrincipal({"", "pm", Role::kPm, "", ""});
+  ASSERT_TRUE(other.ok());
+  auto t1 = tokens.Issue(principal_);
+  auto t2 = tokens.Issue(principal_);
+  auto kept = tokens.Issue(*other);
+  ASSERT_TRUE(t1.ok() && t2.ok() && kept.ok());
+
+  auto n = tokens.RevokeAll(principal_.id, other->id);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  for (const auto& t : {*t1, *t2}) {
+    auto r = tokens.Resolve(t);
+    EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
+    EXPECT_EQ(r.status().message(), "token: revoked");
+  }
+  EXPECT_TRUE(tokens.Resolve(*kept).ok());
+  // Nothing left to revoke: 0, and no event.
+  auto tx = store_->BeginRead();
+  ASSERT_TRUE(tx.ok());
+  int64_t before = *(*tx)->EventCount();
+  tx->reset();
+  EXPECT_EQ(*tokens.RevokeAll(principal_.id), 0);
+  tx = store_->BeginRead();
+  EXPECT_EQ(*(*tx)->EventCount(), before);
+  // One token.revoked event per token, by the actor, naming the principal
+  // and never the token or its hash.
+  auto events = (*tx)->Events(0, before);
+  ASSERT_TRUE(events.ok());
+  int revoked = 0;
+  for (const auto& e : *events) {
+    if (e.type != "token.revoked") continue;
+    ++revoked;
+    EXPECT_NE(e.body.find("\"actor\":\"" + other->id + "\""), std::string::npos) << e.body;
+    EXPECT_NE(e.body.find("\"subject\":\"" + principal_.id + "\""), std::string::npos);
+    for (const auto& t : {*t1, *t2}) {
+      EXPECT_EQ(e.body.find(t), std::string::npos);
+      EXPECT_EQ(e.body.find(crypto::Hex(crypto::Sha256(t))), std::string::npos);
+    }
+  }
+  EXPECT_EQ(revoked, 2);
+  // A token issued after the revocation works: revocation is of the tokens,
+  // not of the principal.
+  auto fresh = tokens.Issue(principal_);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(tokens.Resolve(*fresh).ok());
+}
+
+TEST_F(TokensTest, RevokingAnUnknownPrincipalChangesNothing) {
+  Tokens tokens(*store_, clock_);
+  ASSERT_TRUE(tokens.Issue(principal_).ok());
+  auto tx = store_->BeginRead();
+  int64_t before = *(*tx)->EventCount();
+  tx->reset();
+  auto r = tokens.RevokeAll("prn_ffffffffffffffff");
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_NE(r.status().message().find("prn_ffffffffffffffff"), std::string::npos);
+  EXPECT_EQ(tokens.RevokeAll("").status().code(), Code::kInvalidArgument);
+  tx = store_->BeginRead();
+  EXPECT_EQ(*(*tx)->EventCount(), before);
+}
+
 }  // namespace
 }  // namespace cloison::service
