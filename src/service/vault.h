@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "cloison/seal.h"
 #include "base/id.h"
 #include "base/status.h"
 #include "crypto/secret.h"
@@ -66,11 +67,11 @@ struct VaultOptions {
   // Items destroyed per write transaction by the sweep: bounds the
   // transaction and the work lost by a crash (the sweep is idempotent).
   int sweep_batch = 10000;
-  // The centralising service's X25519 key pair (keys/centralising.key):
-  // sealed items must be addressed to its public key, and OpenSealed uses
-  // its private key. Without it, sealed items are refused (InvalidArgument
-  // naming `sealed`).
-  const crypto::SecretBytes* centralising_private_key = nullptr;
+  // The centralising service's X25519 key pair (keys/centralising.key,
+  // service/instance.h): sealed items must be addressed to its public key,
+  // and OpenSealed uses its private key. Without it, sealed items are
+  // refused (InvalidArgument naming `sealed`). Not owned.
+  const seal::KeyPair* centralising = nullptr;
 };
 
 // "stored" (encrypted under the vault's keys, readable by the roles that may),
@@ -101,7 +102,10 @@ struct ItemMeta {
   std::vector<std::string> holds;      // ids of the holds freezing it
   uint64_t size = 0;                   // bytes received (content or sealed bytes)
   std::string envelope_sha256;         // hex, of the envelope as stored
-  // Where it is: bucket id, and the envelope's place in the bucket's segment.
+  // Its home compartment (the technique's, or an R&D programme's) and where
+  // it is: bucket id (a hold's while held), the envelope's place in the
+  // bucket's segment.
+  std::string compartment;
   std::string bucket;
   uint64_t offset = 0;
   uint64_t length = 0;

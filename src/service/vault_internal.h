@@ -1,0 +1,78 @@
+// Internals of service::Vault shared by its .cc files: the record codecs and
+// the steps several use cases share. Not part of the API.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "service/vault.h"
+#include "vault/bucket_key.h"
+#include "vault/envelope.h"
+#include "vault/segment.h"
+
+namespace cloison::service {
+
+inline constexpr char kItemKind[] = "item";
+inline constexpr char kBucketKind[] = "bucket";
+inline constexpr char kHoldKind[] = "hold";
+inline constexpr char kDestructionKind[] = "destruction";
+inline constexpr char kRootEpochMeta[] = "vault.root_epoch";
+inline constexpr char kGonePrefix[] = "destroyed: ";
+inline constexpr char kTooLargePrefix[] = "content: too large: ";
+
+struct Vault::Impl {
+  store::Store& store;
+  const rules::Rulebook& book;
+  const Clock& clock;
+  IdGenerator& ids;
+  vault::KeyProvider& keys;
+  std::filesystem::path dir;
+  std::filesystem::path vault_dir;
+  VaultOptions options;
+  std::mutex open_mu;
+  bool opened = false;
+};
+
+store::Record ItemRecord(const ItemMeta& m);
+Result<ItemMeta> ItemFromRecord(const store::Record& r);
+store::Record DestructionRecord(const Destruction& d);
+Result<Destruction> DestructionFromRecord(const store::Record& r);
+store::Record HoldRecord(const Hold& h);
+Result<Hold> HoldFromRecord(const store::Record& r);
+
+// The bucket key of `bucket_id`: unwrapped from its record under the epoch
+// the record names. NotFound when the record is gone (destroyed).
+Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
+                                       const std::string& bucket_id);
+// The same, creating the key (under the current epoch) and its record when
+// absent. `due_at` is the record's ends_at (0: never due, a hold's bucket).
+Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
+                                      const std::string& bucket_id, int64_t due_at);
+Result<uint32_t> CurrentRootEpoch(store::ReadTx& tx);
+
+// Moves an item's envelope into `to` (re-wrapped header, same body) and
+// updates `m` (bucket, place). The old header is erased by the caller after
+// the commit (EraseOldHeader), so a failed commit loses nothing.
+Status MoveItem(Vault::Impl& v, store::WriteTx& tx, ItemMeta& m, const std::string& to,
+                int64_t to_due_at);
+void EraseOldHeader(Vault::Impl& v, const std::string& bucket, uint64_t offset, uint32_t length);
+
+// Replaces the item record by its destruction record and appends
+// `item.destroyed`. For an early destruction (`erase_header`), the
+// envelope header is overwritten in its segment first.
+Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m,
+                                Time now, const std::string& actor, const std::string& reason,
+                                const retention::Deadline& under, const std::string& method,
+                                uint32_t root_epoch, const std::string& recommendation,
+                                bool erase_header);
+
+Status RequireRole(const Principal& actor, std::initializer_list<Role> roles,
+                   std::string_view what);
+boost::json::array ViolationRefsOf(const std::vector<rules::Violation>& vs);
+Status GoneError(const std::string& id, Time destroyed_at);
+
+}  // namespace cloison::service

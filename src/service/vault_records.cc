@@ -1,0 +1,410 @@
+// Record codecs and shared steps of service::Vault (vault_internal.h).
+#include <algorithm>
+
+#include "crypto/random.h"
+#include "crypto/sha256.h"
+#include "service/event.h"
+#include "service/vault_internal.h"
+
+namespace cloison::service {
+namespace json = boost::json;
+namespace {
+
+std::string HexOf(std::span<const uint8_t> b) { return crypto::Hex(b); }
+
+Result<std::vector<uint8_t>> Unhex(std::string_view s, std::string_view field) {
+  if (s.size() % 2 != 0) return Status::Corruption(std::string(field) + ": odd hex length");
+  std::vector<uint8_t> out(s.size() / 2);
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = nib(s[2 * i]), lo = nib(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Status::Corruption(std::string(field) + ": not lower-case hex");
+    out[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return out;
+}
+
+// Field readers: a stored body that does not match is Corruption naming it.
+struct Reader {
+  const json::object& o;
+  std::string what;
+  Status status;
+  std::string Str(const char* k) {
+    auto* v = o.if_contains(k);
+    if (v && v->is_string()) return std::string(v->get_string());
+    Fail(k);
+    return "";
+  }
+  int64_t Int(const char* k) {
+    auto* v = o.if_contains(k);
+    if (v && v->is_int64()) return v->get_int64();
+    Fail(k);
+    return 0;
+  }
+  bool Bool(const char* k) {
+    auto* v = o.if_contains(k);
+    if (v && v->is_bool()) return v->get_bool();
+    Fail(k);
+    return false;
+  }
+  Time TimeOf(const char* k) { return FromMicros(Int(k)); }
+  std::optional<Time> OptTime(const char* k) {
+    auto* v = o.if_contains(k);
+    if (!v || v->is_null()) return std::nullopt;
+    return TimeOf(k);
+  }
+  std::vector<std::string> Strs(const char* k) {
+    std::vector<std::string> out;
+    auto* v = o.if_contains(k);
+    if (!v || !v->is_array()) {
+      Fail(k);
+      return out;
+    }
+    for (const auto& e : v->get_array())
+      if (e.is_string()) out.emplace_back(e.get_string());
+    return out;
+  }
+  void Fail(const char* k) {
+    if (status.ok()) status = Status::Corruption(what + ": field " + k + " missing or mistyped");
+  }
+};
+
+Result<json::object> ParseBody(const std::string& body, const std::string& what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return Status::Corruption(what + ": body is not a JSON object");
+  return std::move(v.get_object());
+}
+
+json::value OptTimeJson(const std::optional<Time>& t) {
+  if (!t) return nullptr;
+  return ToMicros(*t);
+}
+
+}  // namespace
+
+store::Record ItemRecord(const ItemMeta& m) {
+  json::array holds;
+  for (const auto& h : m.holds) holds.push_back(json::value(h));
+  json::object o{{"id", m.id},
+                 {"authorisation", m.authorisation},
+                 {"technique", m.technique},
+                 {"service", m.service},
+                 {"minister", m.minister},
+                 {"kind", rules::ItemKindName(m.kind)},
+                 {"target", m.target},
+                 {"collected_at", ToMicros(m.collected_at)},
+                 {"ingested_at", ToMicros(m.ingested_at)},
+                 {"state", m.state},
+                 {"arrived_sealed", m.arrived_sealed},
+                 {"encrypted", m.encrypted},
+                 {"decrypted_at", OptTimeJson(m.decrypted_at)},
+                 {"destroy_by", ToMicros(m.deadline.destroy_by)},
+                 {"rule", m.deadline.rule},
+                 {"article", m.deadline.article},
+                 {"analysis_until", OptTimeJson(m.analysis_until)},
+                 {"holds", std::move(holds)},
+                 {"size", static_cast<int64_t>(m.size)},
+                 {"envelope_sha256", m.envelope_sha256},
+                 {"compartment", m.compartment},
+                 {"bucket", m.bucket},
+                 {"offset", static_cast<int64_t>(m.offset)},
+                 {"length", static_cast<int64_t>(m.length)},
+                 {"header_length", static_cast<int64_t>(m.header_length)}};
+  store::Record r;
+  r.kind = kItemKind;
+  r.id = m.id;
+  r.state = m.state;
+  r.technique = m.technique;
+  r.minister = m.minister;
+  r.service = m.service;
+  r.starts_at = ToMicros(m.collected_at);
+  // A held item has no end: the sweep never sees it (L. 822-2 II).
+  r.ends_at = m.holds.empty() ? ToMicros(m.deadline.destroy_by) : 0;
+  r.group = m.bucket;
+  r.body = json::serialize(o);
+  return r;
+}
+
+Result<ItemMeta> ItemFromRecord(const store::Record& r) {
+  ASSIGN_OR_RETURN(json::object o, ParseBody(r.body, "item " + r.id));
+  Reader in{o, "item " + r.id, {}};
+  ItemMeta m;
+  m.id = in.Str("id");
+  m.authorisation = in.Str("authorisation");
+  m.technique = in.Str("technique");
+  m.service = in.Str("service");
+  m.minister = in.Str("minister");
+  auto kind = rules::ParseItemKind(in.Str("kind"));
+  if (!kind) in.Fail("kind");
+  m.kind = kind.value_or(rules::ItemKind::kCorrespondence);
+  m.target = in.Str("target");
+  m.collected_at = in.TimeOf("collected_at");
+  m.ingested_at = in.TimeOf("ingested_at");
+  m.state = in.Str("state");
+  m.arrived_sealed = in.Bool("arrived_sealed");
+  m.encrypted = in.Bool("encrypted");
+  m.decrypted_at = in.OptTime("decrypted_at");
+  m.deadline.destroy_by = in.TimeOf("destroy_by");
+  m.deadline.rule = in.Str("rule");
+  m.deadline.article = in.Str("article");
+  m.analysis_until = in.OptTime("analysis_until");
+  m.holds = in.Strs("holds");
+  m.size = static_cast<uint64_t>(in.Int("size"));
+  m.envelope_sha256 = in.Str("envelope_sha256");
+  m.compartment = in.Str("compartment");
+  m.bucket = in.Str("bucket");
+  m.offset = static_cast<uint64_t>(in.Int("offset"));
+  m.length = static_cast<uint64_t>(in.Int("length"));
+  m.header_length = static_cast<uint32_t>(in.Int("header_length"));
+  RETURN_IF_ERROR(in.status);
+  return m;
+}
+
+store::Record DestructionRecord(const Destruction& d) {
+  json::object o{{"item", d.item},
+                 {"kind", d.kind},
+                 {"technique", d.technique},
+                 {"authorisation", d.authorisation},
+                 {"service", d.service},
+                 {"envelope_sha256", d.envelope_sha256},
+                 {"collected_at", ToMicros(d.collected_at)},
+                 {"reason", d.reason},
+                 {"rule", d.rule},
+                 {"article", d.article},
+                 {"destroy_by", ToMicros(d.destroy_by)},
+                 {"destroyed_at", ToMicros(d.destroyed_at)},
+                 {"late", d.late},
+                 {"method", d.method},
+                 {"bucket", d.bucket},
+                 {"root_epoch", static_cast<int64_t>(d.root_epoch)},
+                 {"recommendation", d.recommendation},
+                 {"actor", d.actor},
+                 {"ledger_index", d.ledger_index}};
+  store::Record r;
+  r.kind = kDestructionKind;
+  r.id = d.item;
+  r.state = d.reason;
+  r.technique = d.technique;
+  r.service = d.service;
+  r.starts_at = ToMicros(d.collected_at);
+  r.ends_at = ToMicros(d.destroyed_at);
+  r.body = json::serialize(o);
+  return r;
+}
+
+Result<Destruction> DestructionFromRecord(const store::Record& r) {
+  ASSIGN_OR_RETURN(json::object o, ParseBody(r.body, "destruction " + r.id));
+  Reader in{o, "destruction " + r.id, {}};
+  Destruction d;
+  d.item = in.Str("item");
+  d.kind = in.Str("kind");
+  d.technique = in.Str("technique");
+  d.authorisation = in.Str("authorisation");
+  d.service = in.Str("service");
+  d.envelope_sha256 = in.Str("envelope_sha256");
+  d.collected_at = in.TimeOf("collected_at");
+  d.reason = in.Str("reason");
+  d.rule = in.Str("rule");
+  d.article = in.Str("article");
+  d.destroy_by = in.TimeOf("destroy_by");
+  d.destroyed_at = in.TimeOf("destroyed_at");
+  d.late = in.Bool("late");
+  d.method = in.Str("method");
+  d.bucket = in.Str("bucket");
+  d.root_epoch = static_cast<uint32_t>(in.Int("root_epoch"));
+  d.recommendation = in.Str("recommendation");
+  d.actor = in.Str("actor");
+  d.ledger_index = in.Int("ledger_index");
+  RETURN_IF_ERROR(in.status);
+  return d;
+}
+
+store::Record HoldRecord(const Hold& h) {
+  json::array items;
+  for (const auto& i : h.items) items.push_back(json::value(i));
+  json::object o{{"id", h.id},
+                 {"case", h.case_ref},
+                 {"items", std::move(items)},
+                 {"state", h.state},
+                 {"placed_by", h.placed_by},
+                 {"placed_at", ToMicros(h.placed_at)},
+                 {"released_at", OptTimeJson(h.released_at)}};
+  store::Record r;
+  r.kind = kHoldKind;
+  r.id = h.id;
+  r.state = h.state;
+  r.starts_at = ToMicros(h.placed_at);
+  r.body = json::serialize(o);
+  return r;
+}
+
+Result<Hold> HoldFromRecord(const store::Record& r) {
+  ASSIGN_OR_RETURN(json::object o, ParseBody(r.body, "hold " + r.id));
+  Reader in{o, "hold " + r.id, {}};
+  Hold h;
+  h.id = in.Str("id");
+  h.case_ref = in.Str("case");
+  h.items = in.Strs("items");
+  h.state = in.Str("state");
+  h.placed_by = in.Str("placed_by");
+  h.placed_at = in.TimeOf("placed_at");
+  h.released_at = in.OptTime("released_at");
+  RETURN_IF_ERROR(in.status);
+  return h;
+}
+
+Result<uint32_t> CurrentRootEpoch(store::ReadTx& tx) {
+  auto m = tx.GetMeta(kRootEpochMeta);
+  if (!m.ok()) return m.status();
+  uint32_t e = 0;
+  for (char c : *m) {
+    if (c < '0' || c > '9') return Status::Corruption("meta vault.root_epoch: not a number");
+    e = e * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return e;
+}
+
+Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
+                                       const std::string& bucket_id) {
+  ASSIGN_OR_RETURN(store::Record r, tx.Get(kBucketKind, bucket_id));
+  ASSIGN_OR_RETURN(json::object o, ParseBody(r.body, "bucket " + bucket_id));
+  Reader in{o, "bucket " + bucket_id, {}};
+  uint32_t epoch = static_cast<uint32_t>(in.Int("epoch"));
+  std::string hex = in.Str("wrapped");
+  RETURN_IF_ERROR(in.status);
+  ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped, Unhex(hex, "bucket wrapped"));
+  ASSIGN_OR_RETURN(crypto::SecretBytes key, v.keys.UnwrapUnder(epoch, wrapped, bucket_id));
+  // BucketKey::Unwrap would go through the current epoch; the record says
+  // which epoch wrapped it.
+  ASSIGN_OR_RETURN(vault::BucketKey bk, vault::BucketKey::FromBytes(bucket_id, key.view()));
+  return bk;
+}
+
+Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
+                                      const std::string& bucket_id, int64_t due_at) {
+  auto existing = LoadBucketKey(v, tx, bucket_id);
+  if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
+  ASSIGN_OR_RETURN(uint32_t epoch, CurrentRootEpoch(tx));
+  crypto::SecretBytes key(vault::kBucketKeySize);
+  RETURN_IF_ERROR(crypto::RandomBytes(key.mutable_view()));
+  ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped, v.keys.WrapUnder(epoch, key.view(), bucket_id));
+  store::Record r;
+  r.kind = kBucketKind;
+  r.id = bucket_id;
+  r.state = "live";
+  r.ends_at = due_at;
+  r.body = json::serialize(json::object{{"epoch", static_cast<int64_t>(epoch)},
+                                        {"wrapped", HexOf(wrapped)}});
+  RETURN_IF_ERROR(tx.Put(r));
+  return vault::BucketKey::FromBytes(bucket_id, key.view());
+}
+
+Status MoveItem(Vault::Impl& v, store::WriteTx& tx, ItemMeta& m, const std::string& to,
+                int64_t to_due_at) {
+  if (m.bucket == to) return Status::Ok();
+  ASSIGN_OR_RETURN(vault::BucketKey from_key, LoadBucketKey(v, tx, m.bucket));
+  ASSIGN_OR_RETURN(vault::BucketKey to_key, BucketKeyFor(v, tx, to, to_due_at));
+  ASSIGN_OR_RETURN(std::vector<uint8_t> env,
+                   vault::ReadSegment(v.vault_dir, m.bucket, {m.offset, m.length}));
+  ASSIGN_OR_RETURN(std::vector<uint8_t> header,
+                   vault::RewrapEnvelopeHeader(env, from_key, to_key));
+  std::vector<uint8_t> moved = header;
+  moved.insert(moved.end(), env.begin() + m.header_length, env.end());
+  vault::SegmentAppender app(v.vault_dir);
+  ASSIGN_OR_RETURN(vault::SegmentRef ref, app.Append(to, moved));
+  RETURN_IF_ERROR(app.Sync());
+  m.bucket = to;
+  m.offset = ref.offset;
+  m.length = ref.length;
+  m.header_length = static_cast<uint32_t>(header.size());
+  m.envelope_sha256 = crypto::Hex(crypto::Sha256(moved));
+  return Status::Ok();
+}
+
+void EraseOldHeader(Vault::Impl& v, const std::string& bucket, uint64_t offset,
+                    uint32_t length) {
+  // Best effort after the commit: if it fails, the old header is still
+  // wrapped by a bucket key that is destroyed on its day.
+  (void)vault::EraseInSegment(v.vault_dir, bucket, {offset, length});
+}
+
+Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m,
+                                Time now, const std::string& actor, const std::string& reason,
+                                const retention::Deadline& under, const std::string& method,
+                                uint32_t root_epoch, const std::string& recommendation,
+                                bool erase_header) {
+  if (erase_header)
+    RETURN_IF_ERROR(vault::EraseInSegment(v.vault_dir, m.bucket, {m.offset, m.header_length}));
+  Destruction d;
+  d.item = m.id;
+  d.kind = std::string(rules::ItemKindName(m.kind));
+  d.technique = m.technique;
+  d.authorisation = m.authorisation;
+  d.service = m.service;
+  d.envelope_sha256 = m.envelope_sha256;
+  d.collected_at = m.collected_at;
+  d.reason = reason;
+  d.rule = under.rule;
+  d.article = under.article;
+  d.destroy_by = under.destroy_by;
+  d.destroyed_at = now;
+  d.late = now > under.destroy_by;
+  d.method = method;
+  d.bucket = m.bucket;
+  d.root_epoch = root_epoch;
+  d.recommendation = recommendation;
+  d.actor = actor;
+  // The event's index is the count before it is appended (write
+  // transactions are serialised), so the record can name it and the event
+  // can hash the record.
+  ASSIGN_OR_RETURN(d.ledger_index, tx.EventCount());
+  RETURN_IF_ERROR(tx.Delete(kItemKind, m.id));
+  store::Record rec = DestructionRecord(d);
+  RETURN_IF_ERROR(tx.Put(rec));
+  ASSIGN_OR_RETURN(int64_t index,
+                   AppendEvent(tx, v.clock, now, {"item.destroyed", actor, m.id}, rec,
+                               {{"item", m.id},
+                                {"kind", d.kind},
+                                {"technique", d.technique},
+                                {"authorisation", d.authorisation},
+                                {"envelope_sha256", d.envelope_sha256},
+                                {"reason", reason},
+                                {"rule", d.rule},
+                                {"article", d.article},
+                                {"destroy_by", FormatTime(d.destroy_by)},
+                                {"late", d.late},
+                                {"method", method},
+                                {"bucket", d.bucket},
+                                {"root_epoch", static_cast<int64_t>(root_epoch)},
+                                {"recommendation", recommendation}}));
+  if (index != d.ledger_index)
+    return Status::Internal("destruction of " + m.id + ": ledger index " +
+                            std::to_string(index) + ", want " + std::to_string(d.ledger_index));
+  return d;
+}
+
+Status RequireRole(const Principal& actor, std::initializer_list<Role> roles,
+                   std::string_view what) {
+  for (Role r : roles)
+    if (actor.role == r) return Status::Ok();
+  return Status::PermissionDenied("role " + std::string(RoleName(actor.role)) + " may not " +
+                                  std::string(what));
+}
+
+json::array ViolationRefsOf(const std::vector<rules::Violation>& vs) {
+  json::array a;
+  for (const auto& v : vs) a.push_back(json::object{{"rule", v.rule}, {"article", v.article}});
+  return a;
+}
+
+Status GoneError(const std::string& id, Time destroyed_at) {
+  return Status::FailedPrecondition(std::string(kGonePrefix) + "item " + id + " was destroyed at " +
+                                    FormatTime(destroyed_at));
+}
+
+}  // namespace cloison::service

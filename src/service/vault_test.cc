@@ -1,0 +1,347 @@
+// service::Vault use cases: ingest through the gate, refusals and bad input,
+// reads, sealed items, deadlines moved, holds, the sweep, early destruction,
+// roles. The irrecoverability tests are in vault_shred_test.cc.
+#include "service/vault.h"
+
+#include "service/vault_test_util.h"
+
+namespace cloison::service {
+namespace {
+
+using VaultTest = VaultFixture;
+
+TEST_F(VaultTest, IngestStoresEncryptedWithDeadlineAndReadsBackWithALedgerEntry) {
+  const std::string secret = "intercepted correspondence: meet at the harbour at noon";
+  auto out = vault_->Ingest(collector_, Item(secret));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_FALSE(out->refused());
+  EXPECT_EQ(out->value.state, "stored");
+  // L. 822-2 I 1°: 30 days from collection.
+  EXPECT_EQ(FormatTime(out->value.destroy_by), "2025-04-09T12:00:00Z");
+  auto ev = LastEvents(1);
+  EXPECT_EQ(ev[0].type, "item.ingested");
+  EXPECT_NE(ev[0].body.find("\"article\":\"L. 822-2 I 1°\""), std::string::npos);
+  EXPECT_EQ(ev[0].body.find("harbour"), std::string::npos);  // never content
+
+  auto meta = vault_->GetItem(gic_, out->value.id);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  EXPECT_EQ(meta->bucket, "L852-1-I/2025-04-09");
+  EXPECT_EQ(meta->technique, "L852-1-I");
+  EXPECT_EQ(meta->size, secret.size());
+  for (const auto& [path, bytes] : Files(instance_.path()))
+    EXPECT_EQ(bytes.find("harbour"), std::string::npos) << path;
+
+  int64_t before = Events();
+  auto content = vault_->ReadContent(cnctr_, out->value.id);
+  ASSERT_TRUE(content.ok()) << content.status().ToString();
+  EXPECT_EQ(std::string(content->view().begin(), content->view().end()), secret);
+  EXPECT_EQ(Events(), before + 1);
+  EXPECT_EQ(LastEvents(1)[0].type, "item.read");
+  EXPECT_NE(LastEvents(1)[0].body.find("\"reader\":\"prn_n\""), std::string::npos);
+}
+
+TEST_F(VaultTest, EachGateAnswerIsARecordedRefusalAndStoresNothing) {
+  std::string suspended = PutAuthorisation("L852-1-I", T("2025-03-01T00:00:00Z"),
+                                           T("2025-03-05T00:00:00Z"));
+  struct Case {
+    std::string auth;
+    std::string kind;
+    Time collected;
+    std::string rule;
+  };
+  const Case cases[] = {
+      {"aut_unknown", "correspondence", T("2025-03-10T12:00:00Z"), "gate.unknown_authorisation"},
+      {suspended, "correspondence", T("2025-03-10T12:00:00Z"), "gate.not_in_force"},
+      {auth_, "sound_image", T("2025-03-10T12:00:00Z"), "gate.kind"},
+      {auth_, "correspondence", T("2025-03-10T12:36:00Z"), "gate.in_future"},
+      {auth_, "correspondence", T("2025-03-01T00:00:00Z") - Duration(1), "gate.not_in_force"},
+  };
+  for (const Case& c : cases) {
+    IngestInput in = Item("x", c.kind, c.collected);
+    in.authorisation = c.auth;
+    int64_t before = Events();
+    auto out = vault_->Ingest(collector_, in);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_TRUE(out->refused()) << c.rule;
+    EXPECT_EQ(out->violations[0].rule, c.rule);
+    EXPECT_FALSE(out->violations[0].article.empty());
+    EXPECT_EQ(Events(), before + 1);
+    auto ev = LastEvents(1)[0];
+    EXPECT_EQ(ev.type, "item.refused");
+    EXPECT_NE(ev.body.find(c.rule), std::string::npos);
+  }
+  EXPECT_EQ(CountKind("item"), 0);
+  EXPECT_EQ(CountKind("bucket"), 0);
+  EXPECT_FALSE(std::filesystem::exists(instance_.File("vault")));
+  // Within the skew is accepted.
+  EXPECT_FALSE(IngestOk("x", T("2025-03-10T12:34:00Z")).empty());
+}
+
+TEST_F(VaultTest, AnItemPastItsDeadlineAtIngestIsRefusedCitingItsRetention) {
+  clock_.Set(T("2025-04-20T00:00:00Z"));
+  auto out = vault_->Ingest(collector_, Item("late", "correspondence", T("2025-03-10T12:00:00Z")));
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(out->refused());
+  EXPECT_EQ(out->violations[0].rule, "retention.expired");
+  EXPECT_EQ(out->violations[0].article, "L. 822-2 I 1°");
+  EXPECT_EQ(CountKind("item"), 0);
+}
+
+TEST_F(VaultTest, BadInputNamesTheFieldAndChangesNothing) {
+  int64_t before = Events();
+  std::vector<uint8_t> big((1 << 20) + 1, 'a');
+  IngestInput in = Item("x");
+  in.bytes = big;
+  auto r = vault_->Ingest(collector_, in);
+  EXPECT_TRUE(IsTooLarge(r.status())) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("at most 1048576"), std::string::npos);
+
+  r = vault_->Ingest(collector_, Item("x", "telepathy"));
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("kind: got \"telepathy\""), std::string::npos);
+
+  auto sealed = seal::Seal(central_.public_key, Bytes("sealed content"));
+  ASSERT_TRUE(sealed.ok());
+  IngestInput s = Item("");
+  s.sealed = true;
+  std::vector<uint8_t> truncated(sealed->begin(), sealed->begin() + 50);
+  s.bytes = truncated;
+  r = vault_->Ingest(collector_, s);
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("sealed: "), std::string::npos);
+  EXPECT_NE(r.status().message().find("truncated"), std::string::npos);
+
+  auto other = seal::GenerateKeyPair();
+  auto to_other = seal::Seal(other.public_key, Bytes("sealed content"));
+  s.bytes = *to_other;
+  r = vault_->Ingest(collector_, s);
+  EXPECT_NE(r.status().message().find("sealed: recipient"), std::string::npos);
+
+  std::vector<uint8_t> forged = *sealed;
+  forged[0] = 'X';
+  s.bytes = forged;
+  r = vault_->Ingest(collector_, s);
+  EXPECT_NE(r.status().message().find("sealed: header"), std::string::npos);
+
+  // A batch with one bad item stores none of them.
+  std::vector<IngestInput> batch = {Item("good"), Item("bad", "nope")};
+  auto b = vault_->IngestBatch(collector_, batch);
+  EXPECT_NE(b.status().message().find("item 1: kind"), std::string::npos);
+
+  EXPECT_EQ(Events(), before);
+  EXPECT_EQ(CountKind("item"), 0);
+}
+
+TEST_F(VaultTest, SealedItemStaysSealedUntilTheGicOpensIt) {
+  const std::string secret = "deferred centralisation payload";
+  auto sealed = seal::Seal(central_.public_key, Bytes(secret));
+  ASSERT_TRUE(sealed.ok());
+  IngestInput in = Item("");
+  in.sealed = true;
+  in.bytes = *sealed;
+  auto out = vault_->Ingest(collector_, in);
+  ASSERT_TRUE(out.ok() && !out->refused()) << out.status().ToString();
+  EXPECT_EQ(out->value.state, "sealed");
+  auto read = vault_->ReadContent(gic_, out->value.id);
+  EXPECT_EQ(read.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(vault_->OpenSealed(cnctr_, out->value.id).status().code(), Code::kPermissionDenied);
+  auto opened = vault_->OpenSealed(gic_, out->value.id);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->state, "stored");
+  EXPECT_EQ(LastEvents(1)[0].type, "item.unsealed");
+  read = vault_->ReadContent(gic_, out->value.id);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(std::string(read->view().begin(), read->view().end()), secret);
+  for (const auto& [path, bytes] : Files(instance_.path()))
+    EXPECT_EQ(bytes.find("payload"), std::string::npos) << path;
+}
+
+TEST_F(VaultTest, ForgedSealedBytesFailToOpenAndTheItemIsUnchanged) {
+  auto sealed = seal::Seal(central_.public_key, Bytes("payload"));
+  std::vector<uint8_t> forged = *sealed;
+  forged.back() ^= 1;
+  IngestInput in = Item("");
+  in.sealed = true;
+  in.bytes = forged;
+  auto out = vault_->Ingest(collector_, in);
+  ASSERT_TRUE(out.ok() && !out->refused());
+  int64_t before = Events();
+  auto opened = vault_->OpenSealed(gic_, out->value.id);
+  EXPECT_EQ(opened.status().code(), Code::kCorruption) << opened.status().ToString();
+  EXPECT_EQ(Events(), before);
+  EXPECT_EQ(vault_->GetItem(gic_, out->value.id)->state, "sealed");
+}
+
+TEST_F(VaultTest, DecryptionMovesTheDeadlineOfEncryptedDataCappedAtSixYears) {
+  std::string plain = IngestOk("plain", T("2025-03-10T12:00:00Z"));
+  IngestInput in = Item("ciphertext blob");
+  in.encrypted = true;
+  auto out = vault_->Ingest(collector_, in);
+  ASSERT_TRUE(out.ok() && !out->refused());
+  // L. 822-2 I: not decrypted yet, 6 years from collection.
+  EXPECT_EQ(FormatTime(out->value.destroy_by), "2031-03-10T12:00:00Z");
+  clock_.Set(T("2026-01-10T00:00:00Z"));
+  auto m = vault_->RecordDecryption(gic_, out->value.id, T("2026-01-05T00:00:00Z"));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(FormatTime(m->deadline.destroy_by), "2026-02-04T00:00:00Z");
+  EXPECT_EQ(m->bucket, "L852-1-I/2026-02-04");
+  EXPECT_EQ(LastEvents(1)[0].type, "item.decrypted");
+  auto c = vault_->ReadContent(gic_, out->value.id);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(std::string(c->view().begin(), c->view().end()), "ciphertext blob");
+  // Not encrypted data: refused, unchanged.
+  clock_.Set(T("2025-03-11T00:00:00Z"));
+  EXPECT_EQ(vault_->RecordDecryption(gic_, plain, T("2025-03-10T13:00:00Z")).status().code(),
+            Code::kFailedPrecondition);
+  // Technical analysis: explicit end, justification required.
+  EXPECT_EQ(vault_->TechnicalAnalysis(gic_, plain, "", T("2027-01-01T00:00:00Z")).status().code(),
+            Code::kInvalidArgument);
+  auto ta = vault_->TechnicalAnalysis(gic_, plain, "attack indicators", T("2027-01-01T00:00:00Z"));
+  ASSERT_TRUE(ta.ok()) << ta.status().ToString();
+  EXPECT_EQ(ta->deadline.rule, "retention.technical_analysis");
+  EXPECT_EQ(ta->bucket, "L852-1-I/2027-01-01");
+  EXPECT_EQ(LastEvents(1)[0].body.find("attack indicators"), std::string::npos);
+}
+
+TEST_F(VaultTest, SweepDestroysExactlyTheDueBucketsAndIsIdempotent) {
+  std::vector<std::string> early, late;
+  for (int i = 0; i < 7; ++i) early.push_back(IngestOk("early " + std::to_string(i)));
+  std::string connection = PutAuthorisation("L851-1", T("2025-03-01T00:00:00Z"),
+                                            T("2025-07-01T00:00:00Z"));
+  auth_ = connection;
+  for (int i = 0; i < 2; ++i)
+    late.push_back(IngestOk("late " + std::to_string(i), T("2025-03-10T12:00:00Z"),
+                            "connection_data"));
+  // The day before the bucket's day: nothing is due.
+  clock_.Set(T("2025-04-08T23:59:59Z"));
+  auto s = vault_->Sweep(gic_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->items, 0);
+  // The bucket's day has started (deadline 12:00 that day): all 7 go, in
+  // batches of 3, and the 4-year bucket stays.
+  clock_.Set(T("2025-04-09T00:00:00Z"));
+  s = vault_->Sweep(gic_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->items, 7);
+  EXPECT_EQ(s->buckets, 1);
+  EXPECT_EQ(s->root_epoch, 2u);
+  EXPECT_FALSE(std::filesystem::exists(instance_.File("vault/L852-1-I/2025-04-09.seg")));
+  for (const auto& id : early) {
+    auto g = vault_->GetItem(gic_, id);
+    EXPECT_TRUE(IsDestroyed(g.status())) << g.status().ToString();
+    EXPECT_TRUE(IsDestroyed(vault_->ReadContent(cnctr_, id).status()));
+  }
+  for (const auto& id : late) {
+    auto c = vault_->ReadContent(gic_, id);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();  // re-wrapped under the new root
+  }
+  auto d = vault_->ListDestructions(cnctr_, T("2025-04-01T00:00:00Z"));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->size(), 7u);
+  EXPECT_EQ((*d)[0].reason, "retention");
+  EXPECT_EQ((*d)[0].article, "L. 822-2 I 1°");
+  EXPECT_EQ((*d)[0].method, "crypto-erase: bucket key destroyed");
+  EXPECT_EQ((*d)[0].root_epoch, 1u);
+  EXPECT_FALSE((*d)[0].late);
+  auto tx = std::move(store_->BeginRead()).value();
+  auto ev = tx->Events((*d)[0].ledger_index, 1);
+  ASSERT_EQ(ev->size(), 1u);
+  EXPECT_EQ((*ev)[0].type, "item.destroyed");
+  EXPECT_NE((*ev)[0].body.find((*d)[0].item), std::string::npos);
+  EXPECT_EQ(vault_->ListDestructions(cnctr_, T("2025-04-10T00:00:00Z"))->size(), 0u);
+  // Run again: nothing more.
+  int64_t events = Events();
+  s = vault_->Sweep();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->items, 0);
+  EXPECT_EQ(Events(), events);
+}
+
+TEST_F(VaultTest, AHoldSuspendsDestructionAndNothingElseDoes) {
+  std::string held = IngestOk("held item");
+  std::string free_item = IngestOk("free item");
+  // Reading, decryption records, technical analysis refusals: none suspends.
+  ASSERT_TRUE(vault_->ReadContent(gic_, free_item).ok());
+  auto h = vault_->PlaceHold(pm_, "CE 123456", {held});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ(vault_->GetItem(gic_, held)->state, "held");
+  EXPECT_EQ(vault_->GetItem(gic_, held)->bucket, "hold-" + h->id + "/2025-03-10");
+  EXPECT_EQ(vault_->MarkUnrelated(gic_, held).status().code(), Code::kFailedPrecondition);
+  clock_.Set(T("2025-06-01T00:00:00Z"));
+  auto s = vault_->Sweep();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->items, 1);
+  EXPECT_TRUE(IsDestroyed(vault_->GetItem(gic_, free_item).status()));
+  auto c = vault_->ReadContent(gic_, held);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  // Released past its deadline: back to its bucket, destroyed by the next sweep.
+  auto r = vault_->ReleaseHold(pm_, h->id);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->state, "released");
+  EXPECT_EQ(vault_->GetItem(gic_, held)->bucket, "L852-1-I/2025-04-09");
+  EXPECT_EQ(vault_->ReleaseHold(pm_, h->id).status().code(), Code::kFailedPrecondition);
+  s = vault_->Sweep();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->items, 1);
+  auto d = vault_->ListDestructions(gic_, T("2025-01-01T00:00:00Z"));
+  ASSERT_EQ(d->size(), 2u);
+  for (const auto& x : *d)
+    if (x.item == held) EXPECT_TRUE(x.late);  // kept past its deadline under the hold
+}
+
+TEST_F(VaultTest, UnrelatedAndRecommendedDestructionsAreImmediate) {
+  std::string a = IngestOk("unrelated one");
+  std::string b = IngestOk("recommended one");
+  std::string keep = IngestOk("kept");
+  auto d = vault_->MarkUnrelated(gic_, a);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->reason, "unrelated");
+  EXPECT_EQ(d->method, "crypto-erase: wrapped data key overwritten");
+  EXPECT_TRUE(IsDestroyed(vault_->ReadContent(gic_, a).status()));
+  EXPECT_EQ(vault_->DestroyOnRecommendation(gic_, b, "").status().code(),
+            Code::kInvalidArgument);
+  auto r = vault_->DestroyOnRecommendation(pm_, b, "rec_0001");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->article, "L. 833-6");
+  EXPECT_EQ(r->recommendation, "rec_0001");
+  EXPECT_TRUE(IsDestroyed(vault_->MarkUnrelated(gic_, a).status()));
+  EXPECT_EQ(vault_->MarkUnrelated(gic_, "itm_nope").status().code(), Code::kNotFound);
+  ASSERT_TRUE(vault_->ReadContent(gic_, keep).ok());  // same bucket, untouched
+}
+
+TEST_F(VaultTest, SatelliteUnrelatedCitesL852_3) {
+  auth_ = PutAuthorisation("L852-3", T("2025-03-01T00:00:00Z"), T("2025-03-31T00:00:00Z"));
+  std::string a = IngestOk("sat");
+  auto d = vault_->MarkUnrelated(gic_, a);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rule, "retention.unrelated");
+  EXPECT_EQ(d->article, "L. 852-3");
+}
+
+TEST_F(VaultTest, WrongRolesAreDeniedAndChangeNothing) {
+  std::string id = IngestOk("x");
+  int64_t before = Events();
+  for (const Principal* p : {&gic_, &cnctr_, &pm_, &admin_})
+    EXPECT_EQ(vault_->Ingest(*p, Item("y")).status().code(), Code::kPermissionDenied);
+  for (const Principal* p : {&collector_, &pm_, &admin_}) {
+    EXPECT_EQ(vault_->GetItem(*p, id).status().code(), Code::kPermissionDenied);
+    EXPECT_EQ(vault_->ReadContent(*p, id).status().code(), Code::kPermissionDenied);
+    EXPECT_EQ(vault_->ListDestructions(*p, {}).status().code(), Code::kPermissionDenied);
+  }
+  for (const Principal* p : {&collector_, &cnctr_, &pm_, &admin_}) {
+    EXPECT_EQ(vault_->MarkUnrelated(*p, id).status().code(), Code::kPermissionDenied);
+    EXPECT_EQ(vault_->Sweep(*p).status().code(), Code::kPermissionDenied);
+    EXPECT_EQ(vault_->RecordDecryption(*p, id, T("2025-03-10T12:10:00Z")).status().code(),
+              Code::kPermissionDenied);
+  }
+  for (const Principal* p : {&collector_, &cnctr_, &gic_, &admin_}) {
+    EXPECT_EQ(vault_->PlaceHold(*p, "CE 1", {id}).status().code(), Code::kPermissionDenied);
+    EXPECT_EQ(vault_->ReleaseHold(*p, "hld_x").status().code(), Code::kPermissionDenied);
+  }
+  EXPECT_EQ(vault_->DestroyOnRecommendation(cnctr_, id, "rec_1").status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(Events(), before);
+}
+
+}  // namespace
+}  // namespace cloison::service
