@@ -1,0 +1,126 @@
+// Test fixture shared by the R&D, exploitation and recommendation tests: a
+// SQLite store in a temporary directory, the shipped rulebook, one
+// principal per role, and helpers to drive a programme to a state.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/id.h"
+#include "rules/parser.h"
+#include "service/rnd.h"
+#include "service/workflow.h"
+#include "store/store.h"
+
+namespace cloison::service {
+
+class RndFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "cloison-rnd-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    auto st = store::OpenSqlite(dir_ + "/cloison.db");
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    store_ = std::move(st).value();
+    UseRulebook("csi-2021.toml");
+    dgsi_ = Add("agent-dgsi", Role::kServiceAgent, "dgsi");
+    dgse_ = Add("agent-dgse", Role::kServiceAgent, "dgse");
+    cnctr_ = Add("cnctr", Role::kCnctr);
+    pm_ = Add("pm", Role::kPm);
+    gic_ = Add("gic", Role::kGic);
+    admin_ = Add("admin", Role::kAdmin);
+    rnd_agent_ = Add("rnd-dgsi", Role::kRndAgent, "dgsi");
+    collector_ = Add("collector", Role::kCollector);
+    minister_ = Add("minister", Role::kMinister, "", "interior");
+  }
+  void TearDown() override {
+    rnd_.reset();
+    wf_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Loads a shipped rulebook and rebuilds the use cases on it.
+  virtual void UseRulebook(const std::string& file) {
+    auto book = rules::LoadRulebook(std::string(CLOISON_SOURCE_DIR) + "/rules/" + file);
+    ASSERT_TRUE(book.ok()) << book.status().ToString();
+    book_ = std::make_unique<rules::Rulebook>(std::move(book).value());
+    wf_ = std::make_unique<Workflow>(*store_, *book_, clock_, ids_);
+    rnd_ = std::make_unique<Rnd>(*store_, *book_, clock_, ids_);
+  }
+
+  Principal Add(std::string name, Role role, std::string service = {}, std::string minister = {}) {
+    auto p =
+        wf_->AddPrincipal({"", std::move(name), role, std::move(service), std::move(minister)});
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p.ok() ? *p : Principal{};
+  }
+
+  std::string SecondCircleService() const {
+    for (const auto& s : book_->services)
+      if (s.circle == 2) return s.id;
+    ADD_FAILURE() << "no second-circle service in the rulebook";
+    return "";
+  }
+
+  static ProgrammeDraft Draft(std::string service, bool criteria = true) {
+    ProgrammeDraft d;
+    d.service = std::move(service);
+    d.title = "speech recognition";
+    d.purpose = "improve transcription of intercepted speech";
+    d.technical_parameters = "correspondence only; 10,000 items";
+    if (criteria) d.algorithm_criteria = "acoustic features only";
+    return d;
+  }
+
+  std::string Submitted() {
+    auto sub = rnd_->SubmitProgramme(dgsi_, Draft("dgsi"));
+    EXPECT_TRUE(sub.ok() && !sub->refused());
+    return sub.ok() ? sub->value.id : "";
+  }
+  std::string Granted() {
+    std::string id = Submitted();
+    EXPECT_TRUE(rnd_->GiveProgrammeOpinion(cnctr_, id, authz::Verdict::kFavourable, "ok").ok());
+    auto dec = rnd_->DecideProgramme(pm_, id, true, "granted");
+    EXPECT_TRUE(dec.ok() && !dec->refused());
+    return id;
+  }
+
+  std::vector<store::Event> Events() {
+    auto tx = store_->BeginRead();
+    EXPECT_TRUE(tx.ok());
+    auto n = (*tx)->EventCount();
+    auto ev = (*tx)->Events(0, *n);
+    EXPECT_TRUE(ev.ok());
+    return *ev;
+  }
+  std::vector<std::string> EventTypes() {
+    std::vector<std::string> out;
+    for (const auto& e : Events()) out.push_back(e.type);
+    return out;
+  }
+  int64_t EventCount() {
+    auto tx = store_->BeginRead();
+    if (!tx.ok()) return -1;
+    auto n = (*tx)->EventCount();
+    return n.ok() ? *n : -1;
+  }
+
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<rules::Rulebook> book_;
+  FakeClock clock_{FromMicros(1'767'225'600'000'000)};  // 2026-01-01T00:00:00Z
+  SequentialIdGenerator ids_;
+  std::unique_ptr<Workflow> wf_;
+  std::unique_ptr<Rnd> rnd_;
+  Principal dgsi_, dgse_, cnctr_, pm_, gic_, admin_, rnd_agent_, collector_, minister_;
+};
+
+}  // namespace cloison::service
