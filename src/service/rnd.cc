@@ -178,7 +178,7 @@ Result<Programme> Rnd::Load(store::ReadTx& tx, const std::string& id) {
 
 Result<Outcome<Programme>> Rnd::SubmitProgramme(const Principal& actor,
                                                 const ProgrammeDraft& draft) {
-  RETURN_IF_ERROR(RequireRole(actor, {Role::kServiceAgent}, "submit rnd programmes"));
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kServiceAgent}, "submit rnd programmes"));
   if (actor.service != draft.service)
     return Status::PermissionDenied("service: an agent of " + actor.service +
                                     " may not submit for " + draft.service);
@@ -229,7 +229,7 @@ Result<Outcome<Programme>> Rnd::SubmitProgramme(const Principal& actor,
 
 Result<Programme> Rnd::GiveProgrammeOpinion(const Principal& actor, const std::string& id,
                                             authz::Verdict verdict, const std::string& reasons) {
-  RETURN_IF_ERROR(RequireRole(actor, {Role::kCnctr}, "give opinions on rnd programmes"));
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kCnctr}, "give opinions on rnd programmes"));
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
   Time now = clock_.Now();
   ASSIGN_OR_RETURN(Programme p, Load(*tx, id));
@@ -251,7 +251,7 @@ Result<Programme> Rnd::GiveProgrammeOpinion(const Principal& actor, const std::s
 
 Result<Outcome<Programme>> Rnd::DecideProgramme(const Principal& actor, const std::string& id,
                                                 bool grant, const std::string& reasons) {
-  RETURN_IF_ERROR(RequireRole(actor, {Role::kPm}, "decide on rnd programmes"));
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kPm}, "decide on rnd programmes"));
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
   Time now = clock_.Now();
   ASSIGN_OR_RETURN(Programme p, Load(*tx, id));
@@ -290,7 +290,7 @@ Result<Outcome<Programme>> Rnd::DecideProgramme(const Principal& actor, const st
 
 Result<Programme> Rnd::AssignAgent(const Principal& actor, const std::string& id,
                                    const std::string& agent_id) {
-  RETURN_IF_ERROR(RequireRole(actor, {Role::kAdmin, Role::kPm}, "assign rnd agents"));
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kAdmin, Role::kPm}, "assign rnd agents"));
   if (agent_id.empty()) return Status::InvalidArgument("agent: missing, want a principal id");
   ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
   Time now = clock_.Now();
@@ -327,7 +327,7 @@ Result<Programme> Rnd::AssignAgent(const Principal& actor, const std::string& id
 Result<Programme> Rnd::SuspendProgramme(store::WriteTx& tx, const Principal& actor,
                                         const std::string& id, const std::string& recommendation_id,
                                         Time now) {
-  RETURN_IF_ERROR(RequireRole(actor, {Role::kCnctr}, "suspend rnd programmes"));
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kCnctr}, "suspend rnd programmes"));
   ASSIGN_OR_RETURN(Programme p, Load(tx, id));
   if (p.state != ProgrammeState::kGranted)
     return Status::FailedPrecondition(StateError(p, "granted"));
@@ -350,7 +350,7 @@ Result<Programme> Rnd::GetProgramme(const Principal& actor, const std::string& i
 Result<std::vector<Programme>> Rnd::ListProgrammes(const Principal& actor,
                                                    std::optional<ProgrammeState> state,
                                                    const Page& page) {
-  RETURN_IF_ERROR(RequireRole(
+  RETURN_IF_ERROR(AllowRoles(
       actor, {Role::kCnctr, Role::kPm, Role::kServiceAgent, Role::kRndAgent, Role::kAdmin},
       "read rnd programmes"));
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());

@@ -92,8 +92,8 @@ Result<json::object> ParseObject(const std::string& body, std::string_view what)
   return std::move(v.as_object());
 }
 
-Status RequireRole(const Principal& actor, std::initializer_list<Role> roles,
-                   std::string_view what) {
+Status AllowRoles(const Principal& actor, std::initializer_list<Role> roles,
+                  std::string_view what) {
   for (Role r : roles)
     if (actor.role == r) return Status::Ok();
   return Status::PermissionDenied("role " + std::string(RoleName(actor.role)) + " may not " +

@@ -52,8 +52,7 @@ Result<boost::json::object> ParseObject(const std::string& body, std::string_vie
 
 // Deny by default: OK only when the actor has one of `roles`;
 // PermissionDenied "role X may not <what>" otherwise.
-Status RequireRole(const Principal& actor, std::initializer_list<Role> roles,
-                   std::string_view what);
+Status AllowRoles(const Principal& actor, std::initializer_list<Role> roles, std::string_view what);
 
 boost::json::value OptTimeJson(const std::optional<Time>& t);
 boost::json::array StringsJson(const std::vector<std::string>& v);
