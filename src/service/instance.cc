@@ -15,6 +15,7 @@
 #include "rules/parser.h"
 #include "service/event.h"
 #include "service/files.h"
+#include "vault/file_key_provider.h"
 
 namespace cloison::service {
 namespace fs = std::filesystem;
@@ -45,6 +46,18 @@ Status CheckClean(const rules::Rulebook& book, const std::string& name) {
   return Status::InvalidArgument(msg);
 }
 
+// The centralising service's key pair (L. 852-3 deferred centralisation):
+// collectors seal to centralising.pub; the vault opens with the private key.
+Status MakeCentralisingKey(const fs::path& root) {
+  seal::KeyPair pair = seal::GenerateKeyPair();
+  std::string secret = seal::EncodePrivateKey(pair);
+  Status wrote = WriteFileAtomically((root / kCentralisingKeyFile).string(), secret + "\n", 0600);
+  crypto::WipeString(secret);
+  RETURN_IF_ERROR(wrote);
+  return WriteFileAtomically((root / kCentralisingPubFile).string(),
+                             seal::EncodePublicKey(pair.public_key) + "\n", 0644);
+}
+
 Status InitInto(const fs::path& root, const std::string& rulebook_text) {
   ASSIGN_OR_RETURN(rules::Rulebook book, rules::ParseRulebook(rulebook_text, "rulebook.toml"));
   RETURN_IF_ERROR(CheckClean(book, "rulebook.toml"));
@@ -57,7 +70,12 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
       << "rulebook = \"rulebook.toml\"\n\n"
       << "[store]\n"
       << "backend = \"sqlite\"\n"
-      << "path = \"cloison.db\"\n";
+      << "path = \"cloison.db\"\n\n"
+      << "[vault]\n"
+      << "# Root keys (doc/formats/vault.md): put them outside this directory\n"
+      << "# so that a copy of the instance cannot undo a destruction.\n"
+      << "root_key_dir = \"" << kDefaultRootKeyDir << "\"\n"
+      << "max_item_size = " << (64ull << 20) << "\n";
   RETURN_IF_ERROR(WriteFile(root / "cloison.toml", cfg.str()));
   // The ledger key (doc/formats/ledger.md): made here, never leaves DIR/keys.
   ledger::Signer key = ledger::GenerateSigner(origin);
@@ -67,6 +85,7 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
   crypto::WipeString(secret);
   RETURN_IF_ERROR(wrote);
   RETURN_IF_ERROR(WriteFileAtomically((root / kLedgerPubFile).string(), verifier_key + "\n", 0644));
+  RETURN_IF_ERROR(MakeCentralisingKey(root));
   ASSIGN_OR_RETURN(auto store, store::OpenSqlite((root / "cloison.db").string()));
   ASSIGN_OR_RETURN(auto tx, store->BeginWrite());
   RETURN_IF_ERROR(tx->SetMeta("origin", origin));
@@ -83,6 +102,21 @@ Status InitInto(const fs::path& root, const std::string& rulebook_text) {
                         {"ledger_key", verifier_key}});
   RETURN_IF_ERROR(tx->Append(e).status());
   return tx->Commit();
+}
+
+// Reads DIR/keys/centralising.key, making the pair when it is absent.
+Result<seal::KeyPair> LoadCentralisingKey(const fs::path& root) {
+  const fs::path path = root / kCentralisingKeyFile;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) RETURN_IF_ERROR(MakeCentralisingKey(root));
+  auto st = fs::status(path, ec);
+  if ((st.permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
+    return Status::PermissionDenied(path.string() + ": readable by others, want mode 0600");
+  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path.string()));
+  auto key = seal::ParsePrivateKey(text);
+  crypto::WipeString(text);
+  if (!key.ok()) return Status::InvalidArgument(path.string() + ": " + key.status().message());
+  return std::move(*key);
 }
 
 // Reads DIR/keys/ledger.key: an owner-only file holding a signer key named
@@ -150,6 +184,18 @@ Result<Instance> OpenInstance(const std::string& dir) {
   ASSIGN_OR_RETURN(inst.rulebook, rules::LoadRulebook((root / *rulebook).string()));
   ASSIGN_OR_RETURN(inst.ledger_key, LoadLedgerKey(root, inst.origin));
   RETURN_IF_ERROR(CheckClean(inst.rulebook, *rulebook));
+  auto key_dir = t["vault"]["root_key_dir"].value<std::string>();
+  fs::path kd(key_dir.value_or(kDefaultRootKeyDir));
+  inst.root_key_dir = (kd.is_absolute() ? kd : root / kd).string();
+  if (auto max = t["vault"]["max_item_size"].value<int64_t>()) {
+    if (*max <= 0)
+      return Status::InvalidArgument(cfg_path.string() + ": vault.max_item_size: got " +
+                                     std::to_string(*max) + ", want a positive number of bytes");
+    inst.max_item_size = static_cast<uint64_t>(*max);
+  }
+  ASSIGN_OR_RETURN(auto keys, vault::FileKeyProvider::Open(inst.root_key_dir));
+  inst.root_keys = std::move(keys);
+  ASSIGN_OR_RETURN(inst.centralising, LoadCentralisingKey(root));
   // The backend is chosen here, in one place (STYLE.md 7).
   std::string b = backend.value_or("sqlite");
   if (b == "sqlite") {
