@@ -6,8 +6,8 @@
 namespace cloison::ledger {
 namespace {
 
-constexpr uint8_t kLeafPrefix[] = {0x00};  // RFC 9162 2.1.1
-constexpr uint8_t kNodePrefix[] = {0x01};
+constexpr uint8_t kLeafPrefix = 0x00;  // RFC 9162 2.1.1
+constexpr uint8_t kNodePrefix = 0x01;
 
 std::string Short(const Hash& h) {
   return crypto::Hex(h);
@@ -46,11 +46,11 @@ Hash RootOfRange(std::span<const Hash> leaves) {
 }  // namespace
 
 Hash LeafHash(std::span<const uint8_t> entry) {
-  return crypto::Sha256Parts({kLeafPrefix, entry});
+  return crypto::Sha256Prefixed(kLeafPrefix, entry);
 }
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  return crypto::Sha256Parts({kNodePrefix, left, right});
+  return crypto::Sha256PrefixPair(kNodePrefix, left, right);
 }
 
 Hash EmptyRoot() {

@@ -131,21 +131,20 @@ Result<Hash> Tree::NodeAt(int level, uint64_t index) const {
 }
 
 void RootHasher::Append(const Hash& leaf_hash) {
-  stack_.push_back(leaf_hash);
   // Each trailing one bit of the old size is a subtree of the same height as
   // the one being completed: merge them, as Tree::Append does.
-  for (uint64_t s = size_; (s & 1) != 0; s >>= 1) {
-    Hash right = stack_.back();
-    stack_.pop_back();
-    stack_.back() = NodeHash(stack_.back(), right);
-  }
+  size_t top = static_cast<size_t>(std::popcount(size_));
+  Hash h = leaf_hash;
+  for (uint64_t s = size_; (s & 1) != 0; s >>= 1) h = NodeHash(stack_[--top], h);
+  stack_[top] = h;
   ++size_;
 }
 
 Hash RootHasher::Root() const {
-  if (stack_.empty()) return EmptyRoot();
-  Hash root = stack_.back();
-  for (size_t i = stack_.size() - 1; i-- > 0;) root = NodeHash(stack_[i], root);
+  size_t top = static_cast<size_t>(std::popcount(size_));
+  if (top == 0) return EmptyRoot();
+  Hash root = stack_[--top];
+  while (top > 0) root = NodeHash(stack_[--top], root);
   return root;
 }
 

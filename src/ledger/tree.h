@@ -8,6 +8,7 @@
 // ledger service holds a shared_mutex).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -64,9 +65,11 @@ class RootHasher {
 
  private:
   uint64_t size_ = 0;
-  // The complete subtrees, largest (leftmost) first; subtree i covers
-  // 2^k leaves where k is the i-th set bit of size_ from the top.
-  std::vector<Hash> stack_;
+  // The complete subtrees, largest (leftmost) first: the first
+  // popcount(size_) hold them, subtree i covering 2^k leaves where k is the
+  // i-th set bit of size_ from the top. A fixed array (64 set bits at most)
+  // so that an append touches no allocator and no capacity check.
+  std::array<Hash, 64> stack_{};
 };
 
 }  // namespace cloison::ledger
