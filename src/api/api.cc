@@ -64,6 +64,7 @@ void Api::AddRoutes() {
         h(&Api::RecordConseilEtatRuling));
   r.Add("PUT", "/v1/quotas/{technique}", "setQuota", h(&Api::SetQuota));
   r.Add("GET", "/v1/quotas", "listQuotas", h(&Api::ListQuotas));
+  r.Add("GET", "/v1/reports/annual", "getAnnualReport", h(&Api::AnnualReport));
   if (options_.test_clock) r.Add("PUT", "/v1/test/clock", "setTestClock", h(&Api::SetTestClock));
 
   // Guarded as API.md says, answered 501 until their modules exist.
@@ -86,7 +87,6 @@ void Api::AddRoutes() {
   r.Add("POST", "/v1/recommendations", "createRecommendation", NotBuilt("recommendations"));
   r.Add("POST", "/v1/retention/sweep", "sweepRetention", NotBuilt("the retention sweep"));
   r.Add("GET", "/v1/destructions", "listDestructions", NotBuilt("destruction records"));
-  r.Add("GET", "/v1/reports/annual", "getAnnualReport", NotBuilt("reports"));
   const bool ledger = options_.ledger != nullptr;
   const Handler no_ledger = NotBuilt("the ledger (no ledger opened for this API)");
   r.Add("GET", "/v1/ledger/checkpoint", "getLedgerCheckpoint",

@@ -82,6 +82,8 @@ class Api {
   Result<HttpResponse> LedgerTile(const Call& c);
   Result<HttpResponse> LedgerProof(const Call& c);
   Result<HttpResponse> LedgerKey(const Call& c);
+  // report_handlers.cc: the annual report (service/report.h).
+  Result<HttpResponse> AnnualReport(const Call& c);
   // api.cc: the service itself.
   Result<HttpResponse> SetTestClock(const Call& c);
   Result<HttpResponse> Health(const Call& c);

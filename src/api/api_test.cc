@@ -454,6 +454,65 @@ TEST(ApiTest, MetricsCountRequestsWithoutIdentifiers) {
   EXPECT_EQ(m.body.find(h.user(Role::kServiceAgent).principal.id), std::string::npos);
 }
 
+// GET /v1/reports/annual: the report of service/report.h, as JSON or CSV;
+// bad queries are 400 and name the parameter.
+TEST(ReportApiTest, AnnualReportAsJsonAndCsv) {
+  Harness h;
+  auto sub = h.As(Role::kServiceAgent, "POST", "/v1/requests", GoodDraft());
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  for (Role role : {Role::kCnctr, Role::kPm}) {
+    auto r = h.As(role, "GET", "/v1/reports/annual?year=2025");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.content_type, "application/json");
+    json::value v = Body(r);
+    EXPECT_EQ(v.at("year").as_int64(), 2025);
+    EXPECT_EQ(v.at("requests").at("submitted").as_int64(), 1);
+    EXPECT_EQ(v.at("authorisations_by_technique").at("L851-4").as_int64(), 0);
+  }
+  auto csv = h.As(Role::kCnctr, "GET", "/v1/reports/annual?year=2025&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type.rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv.body.rfind("section,key,value\r\n", 0), 0u);
+  EXPECT_NE(csv.body.find("\r\nrequests,submitted,1\r\n"), std::string::npos);
+  EXPECT_EQ(Body(h.As(Role::kPm, "GET", "/v1/reports/annual?year=2024"))
+                .at("requests")
+                .at("submitted")
+                .as_int64(),
+            0);
+  EXPECT_EQ(h.As(Role::kServiceAgent, "GET", "/v1/reports/annual?year=2025").status, 403);
+  for (std::string bad : {"", "?year=25", "?year=abcd", "?year=2025&format=xml",
+                          "?year=2025&state=x", "?year=1969"}) {
+    auto r = h.As(Role::kCnctr, "GET", "/v1/reports/annual" + bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+    EXPECT_EQ(ErrorCode(r), "INVALID_ARGUMENT") << bad;
+  }
+  EXPECT_NE(ErrorMessage(h.As(Role::kCnctr, "GET", "/v1/reports/annual?year=2025&format=xml"))
+                .find("format"),
+            std::string::npos);
+}
+
+// Tokens: an unknown, an expired and a revoked token are each a 401 that
+// says which, and the API keeps answering the others.
+TEST(ApiTest, UnknownExpiredAndRevokedTokensAre401) {
+  Harness h;
+  auto expect_401 = [&](const std::string& token, std::string_view why) {
+    auto r = h.Call("GET", "/v1/requests", "", token);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(ErrorCode(r), "UNAUTHENTICATED");
+    EXPECT_NE(ErrorMessage(r).find(why), std::string::npos) << ErrorMessage(r);
+    EXPECT_EQ(ErrorMessage(r).find(token), std::string::npos);
+  };
+  expect_401("cloison_" + std::string(64, 'a'), "unknown");
+  auto short_lived = h.tokens().Issue(h.user(Role::kCnctr).principal, std::chrono::hours(1));
+  ASSERT_TRUE(short_lived.ok());
+  EXPECT_EQ(h.Call("GET", "/v1/requests", "", *short_lived).status, 200);
+  h.clock().Advance(std::chrono::hours(1));
+  expect_401(*short_lived, "expired");
+  ASSERT_EQ(*h.tokens().RevokeAll(h.user(Role::kPm).principal.id), 1);
+  expect_401(h.user(Role::kPm).token, "revoked");
+  EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/requests").status, 200);
+}
+
 // The OpenAPI document and the routes agree: the same (method, path) pairs,
 // the same operation ids, and x-roles equal to the access table.
 TEST(OpenApiTest, DocumentMatchesRoutesAndAccessTable) {

@@ -1473,7 +1473,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/reports/annual": {
    "get": {
     "operationId": "getAnnualReport",
-    "summary": "Annual statistics (not built yet: 501)",
+    "summary": "Annual statistics from the ledger's events of one UTC year (doc/reports.md)",
     "x-roles": [
      "cnctr",
      "pm"
@@ -1482,15 +1482,56 @@ constexpr std::string_view kDocument = R"openapi(
      {
       "name": "year",
       "in": "query",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "minimum": 1970,
+       "maximum": 9999
+      },
+      "description": "the year, four digits"
+     },
+     {
+      "name": "format",
+      "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "string",
+       "enum": [
+        "json",
+        "csv"
+       ]
       },
-      "description": "the year"
+      "description": "json (default) or csv: one row per section, key and value"
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "year",
+          "events_in_year",
+          "events_read",
+          "requests",
+          "opinions",
+          "decisions",
+          "authorisations",
+          "quotas"
+         ],
+         "additionalProperties": true
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {

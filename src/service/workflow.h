@@ -106,6 +106,8 @@ class Workflow {
   Result<std::vector<QuotaUse>> Quotas();
 
   const rules::Rulebook& rulebook() const { return book_; }
+  // For read-only views computed beside the use cases (service/report.h).
+  store::Store& store() const { return store_; }
   const Clock& clock() const { return clock_; }
 
  private:
