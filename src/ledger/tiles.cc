@@ -73,8 +73,18 @@ Result<Parsed> ParseEntries(std::string_view bundle, uint64_t max) {
   Parsed out;
   if (bundle.empty()) return Status::InvalidArgument("entry bundle: empty, want 1..256 entries");
   out.entries.reserve(std::min<uint64_t>(max, bundle.size() / 2));
+  // Each length is read at an offset that the previous one gives, so without
+  // help every entry waits for its cache line from memory in turn (most of
+  // the time of splitting a bundle that is not yet in cache). The lines
+  // ahead are requested while the walk advances; a prefetch is only a hint
+  // and stays inside the bundle.
+  constexpr size_t kAhead = 2048;
+  size_t requested = 0;
   size_t off = 0;
   while (off < bundle.size() && out.entries.size() < max) {
+    for (; requested < bundle.size() && requested < off + kAhead; requested += 64) {
+      __builtin_prefetch(bundle.data() + requested);
+    }
     const size_t n = out.entries.size();
     if (bundle.size() - off < 2) {
       return Status::InvalidArgument("entry bundle: truncated at byte offset " +
