@@ -15,11 +15,11 @@
 namespace cloison::crypto::internal {
 namespace {
 
+#if CLOISON_SHA_NI
+
 // FIPS 180-4 5.3.3: the initial hash value.
 constexpr uint32_t kInitial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-#if CLOISON_SHA_NI
 
 // FIPS 180-4 4.2.2: the 64 round constants, four per group of rounds.
 alignas(16) constexpr uint32_t kRound[64] = {
