@@ -8,24 +8,32 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/id.h"
 #include "rules/parser.h"
+#include "service/codec.h"
+#include "service/event.h"
 #include "service/rnd.h"
+#include "service/rnd_copy.h"
+#include "service/vault.h"
 #include "service/workflow.h"
 #include "store/store.h"
+#include "vault/file_key_provider.h"
 
 namespace cloison::service {
 
 class RndFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cloison-rnd-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = MakeTempDir();
+    keydir_ = MakeTempDir();  // outside the instance, as in production
+    auto keys = vault::FileKeyProvider::Open(std::filesystem::path(keydir_) / "root");
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    keys_ = std::move(keys).value();
     auto st = store::OpenSqlite(dir_ + "/cloison.db");
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
@@ -41,10 +49,81 @@ class RndFixture : public ::testing::Test {
     minister_ = Add("minister", Role::kMinister, "", "interior");
   }
   void TearDown() override {
+    copies_.reset();
+    vault_.reset();
     rnd_.reset();
     wf_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(keydir_);
+  }
+
+  static std::string MakeTempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "cloison-rnd-XXXXXX").string();
+    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
+    return tmpl;
+  }
+
+  // An approved authorisation of dgsi for `technique` and `purposes` in
+  // force over [starts, ends), put straight into the store.
+  std::string PutAuthorisation(const std::string& technique, std::vector<std::string> purposes,
+                               Time starts, Time ends, bool protected_profession = false) {
+    authz::Request req;
+    req.id = ids_.Next("req");
+    req.draft.service = "dgsi";
+    req.draft.minister = "interior";
+    req.draft.technique = technique;
+    req.draft.purposes = purposes;
+    req.draft.protected_profession = protected_profession;
+    req.state = authz::RequestState::kGranted;
+    req.created_at = starts;
+    req.opinion_due = starts;
+    authz::Authorisation a;
+    a.id = ids_.Next("aut");
+    a.request = req.id;
+    req.authorisation = a.id;
+    a.technique = technique;
+    a.service = "dgsi";
+    a.minister = "interior";
+    a.purposes = std::move(purposes);
+    a.state = authz::AuthorisationState::kApproved;
+    a.granted_at = a.starts_at = starts;
+    a.ends_at = ends;
+    auto tx = store_->BeginWrite();
+    EXPECT_TRUE(tx.ok());
+    for (store::Record r :
+         {store::Record{"request", req.id, "granted", technique, "interior", "dgsi", 0, 0, "",
+                        boost::json::serialize(ToJson(req))},
+          store::Record{"authorisation", a.id, "approved", technique, "interior", "dgsi",
+                        ToMicros(starts), ToMicros(ends), "", boost::json::serialize(ToJson(a))}}) {
+      EXPECT_TRUE((*tx)->Put(r).ok());
+      EXPECT_TRUE(
+          AppendEvent(**tx, clock_, clock_.Now(), {"test.put", "system", r.id}, r, {}).ok());
+    }
+    EXPECT_TRUE((*tx)->Commit().ok());
+    return a.id;
+  }
+
+  // Ingests `content` under `auth` as the collector; returns the item id.
+  std::string Ingest(const std::string& auth, std::string_view content,
+                     std::string kind = "correspondence", std::string target = "",
+                     std::optional<Time> collected = std::nullopt) {
+    keep_.emplace_back(content.begin(), content.end());
+    IngestInput in;
+    in.authorisation = auth;
+    in.kind = std::move(kind);
+    in.collected_at = collected.value_or(clock_.Now() - std::chrono::hours(1));
+    in.target = std::move(target);
+    in.bytes = keep_.back();
+    auto out = vault_->Ingest(collector_, in);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    if (!out.ok()) return "";
+    EXPECT_FALSE(out->refused()) << (out->violations.empty() ? "" : out->violations[0].message);
+    return out->value.id;
+  }
+
+  static std::string Text(const crypto::SecretBytes& b) {
+    return std::string(b.view().begin(), b.view().end());
   }
 
   // Loads a shipped rulebook and rebuilds the use cases on it.
@@ -54,6 +133,10 @@ class RndFixture : public ::testing::Test {
     book_ = std::make_unique<rules::Rulebook>(std::move(book).value());
     wf_ = std::make_unique<Workflow>(*store_, *book_, clock_, ids_);
     rnd_ = std::make_unique<Rnd>(*store_, *book_, clock_, ids_);
+    copies_.reset();
+    vault_ = std::make_unique<Vault>(*store_, *book_, clock_, ids_, *keys_, dir_);
+    ASSERT_TRUE(vault_->Open().ok());
+    copies_ = std::make_unique<RndCopies>(*store_, *book_, clock_, *vault_, *keys_);
   }
 
   Principal Add(std::string name, Role role, std::string service = {}, std::string minister = {}) {
@@ -113,7 +196,11 @@ class RndFixture : public ::testing::Test {
     return n.ok() ? *n : -1;
   }
 
-  std::string dir_;
+  std::string dir_, keydir_;
+  std::unique_ptr<vault::FileKeyProvider> keys_;
+  std::unique_ptr<Vault> vault_;
+  std::unique_ptr<RndCopies> copies_;
+  std::vector<std::vector<uint8_t>> keep_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<rules::Rulebook> book_;
   FakeClock clock_{FromMicros(1'767'225'600'000'000)};  // 2026-01-01T00:00:00Z
