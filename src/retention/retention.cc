@@ -42,8 +42,7 @@ Result<Deadline> ForKind(const rules::Rulebook& book, const rules::Technique& t,
 Result<Deadline> ForEncrypted(const rules::Rulebook& book, const rules::Technique& t,
                               rules::ItemKind kind, Time collected_at,
                               std::optional<Time> decrypted_at) {
-  ASSIGN_OR_RETURN(Time by,
-                   rules::EncryptedDestroyBy(book, t, kind, collected_at, decrypted_at));
+  ASSIGN_OR_RETURN(Time by, rules::EncryptedDestroyBy(book, t, kind, collected_at, decrypted_at));
   return Deadline{by, std::string(kRuleEncrypted), book.encrypted_cite.article};
 }
 
@@ -53,8 +52,10 @@ Result<Deadline> ForTechnicalAnalysis(const rules::Rulebook& book, const rules::
   bool blank = std::all_of(justification.begin(), justification.end(),
                            [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
   if (blank)
-    return Status::InvalidArgument("justification: missing, want why technical analysis needs "
-                                   "the data (" + book.encrypted_cite.article + ")");
+    return Status::InvalidArgument(
+        "justification: missing, want why technical analysis needs "
+        "the data (" +
+        book.encrypted_cite.article + ")");
   if (until <= now)
     return Status::InvalidArgument("until: got " + FormatTime(until) + ", want after " +
                                    FormatTime(now));
@@ -77,18 +78,26 @@ Deadline ForRnd(const rules::Rulebook& book, Time collected_at) {
                   book.rnd.cite.article};
 }
 
-Date BucketDay(Time destroy_by) { return DateOf(destroy_by); }
+Date BucketDay(Time destroy_by) {
+  return DateOf(destroy_by);
+}
 
-Time BucketDue(Date day) { return StartOf(day); }
+Time BucketDue(Date day) {
+  return StartOf(day);
+}
 
-bool IsDue(Date day, Time now) { return now >= BucketDue(day); }
+bool IsDue(Date day, Time now) {
+  return now >= BucketDue(day);
+}
 
 Time LastDueDeadline(Time now) {
   Date next = std::chrono::sys_days(DateOf(now)) + std::chrono::days(1);
   return StartOf(next) - Duration(1);
 }
 
-std::string Compartment(std::string_view technique) { return SanitiseCompartment(technique); }
+std::string Compartment(std::string_view technique) {
+  return SanitiseCompartment(technique);
+}
 
 std::string HoldCompartment(std::string_view hold_id) {
   return SanitiseCompartment("hold-" + std::string(hold_id));

@@ -14,7 +14,9 @@
 namespace cloison::retention {
 namespace {
 
-Time T(std::string_view rfc3339) { return *ParseTime(rfc3339); }
+Time T(std::string_view rfc3339) {
+  return *ParseTime(rfc3339);
+}
 
 const rules::Rulebook& Book(bool strict) {
   static const rules::Rulebook* book = [] {
@@ -23,8 +25,7 @@ const rules::Rulebook& Book(bool strict) {
     return new rules::Rulebook(*std::move(r));
   }();
   static const rules::Rulebook* strict_book = [] {
-    auto r =
-        rules::LoadRulebook(std::string(CLOISON_SOURCE_DIR) + "/rules/csi-2021-strict.toml");
+    auto r = rules::LoadRulebook(std::string(CLOISON_SOURCE_DIR) + "/rules/csi-2021-strict.toml");
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return new rules::Rulebook(*std::move(r));
   }();
@@ -47,7 +48,9 @@ struct Row {
 
 using K = rules::ItemKind;
 
-void PrintTo(const Row& r, std::ostream* os) { *os << r.name; }
+void PrintTo(const Row& r, std::ostream* os) {
+  *os << r.name;
+}
 
 const Row kRows[] = {
     {"correspondence_30_days", "L. 822-2 I 1°", false, "L852-1-I", K::kCorrespondence,
@@ -71,11 +74,10 @@ const Row kRows[] = {
     {"unrelated_nearby_device_30_days", "L. 852-1 II", false, "L852-1-II", K::kConnectionData,
      [](auto& b, auto& t, K k) { return ForUnrelated(b, t, k, kCollected); },
      "2024-03-31T10:00:00Z", kRuleUnrelated},
-    {"unrelated_without_own_limit_keeps_kind", "L. 822-2 I 3°", false, "L851-1",
-     K::kConnectionData, [](auto& b, auto& t, K k) { return ForUnrelated(b, t, k, kCollected); },
+    {"unrelated_without_own_limit_keeps_kind", "L. 822-2 I 3°", false, "L851-1", K::kConnectionData,
+     [](auto& b, auto& t, K k) { return ForUnrelated(b, t, k, kCollected); },
      "2028-03-01T10:00:00Z", kRuleKind},
-    {"encrypted_not_decrypted_6_year_ceiling", "L. 822-2 I", false, "L852-1-I",
-     K::kCorrespondence,
+    {"encrypted_not_decrypted_6_year_ceiling", "L. 822-2 I", false, "L852-1-I", K::kCorrespondence,
      [](auto& b, auto& t, K k) { return ForEncrypted(b, t, k, kCollected, std::nullopt); },
      "2030-03-01T10:00:00Z", kRuleEncrypted},
     {"encrypted_counted_from_decryption", "L. 822-2 I", false, "L852-1-I", K::kCorrespondence,
@@ -105,8 +107,7 @@ const Row kRows[] = {
     {"rnd_5_years", "L. 822-2 III", false, "L851-1", K::kConnectionData,
      [](auto& b, auto&, K) -> Result<Deadline> { return ForRnd(b, kCollected); },
      "2029-03-01T10:00:00Z", kRuleRnd},
-    {"rnd_2_years_strict_profile_amendment_24", "L. 822-2 III", true, "L851-1",
-     K::kConnectionData,
+    {"rnd_2_years_strict_profile_amendment_24", "L. 822-2 III", true, "L851-1", K::kConnectionData,
      [](auto& b, auto&, K) -> Result<Deadline> { return ForRnd(b, kCollected); },
      "2026-03-01T10:00:00Z", kRuleRnd},
 };
@@ -172,8 +173,7 @@ TEST(RetentionTest, KindTheTechniqueDoesNotCollectIsNamed) {
 TEST(RetentionTest, BucketDayIsTheFloorAndDeadlinesAtMidnightStayInTheirDay) {
   EXPECT_EQ(FormatDate(BucketDay(T("2024-03-31T23:59:59.999999Z"))), "2024-03-31");
   EXPECT_EQ(FormatDate(BucketDay(T("2024-03-31T00:00:00Z"))), "2024-03-31");
-  EXPECT_EQ(FormatTime(LastDueDeadline(T("2024-03-31T00:00:00Z"))),
-            "2024-03-31T23:59:59.999999Z");
+  EXPECT_EQ(FormatTime(LastDueDeadline(T("2024-03-31T00:00:00Z"))), "2024-03-31T23:59:59.999999Z");
 }
 
 TEST(RetentionTest, CompartmentsAreSanitisedAndSeparate) {

@@ -1,11 +1,11 @@
 #include "service/instance.h"
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "base/clock.h"
 #include "base/id.h"
@@ -125,17 +125,20 @@ Result<ledger::Signer> LoadLedgerKey(const fs::path& root, const std::string& or
   const fs::path path = root / kLedgerKeyFile;
   std::error_code ec;
   auto st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) return Status::NotFound(path.string() + ": no such file (the ledger key, made by cloison init)");
+  if (ec || !fs::exists(st))
+    return Status::NotFound(path.string() +
+                            ": no such file (the ledger key, made by cloison init)");
   if ((st.permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
-    return Status::PermissionDenied(path.string() + ": readable by others, want mode 0600 (it signs the ledger)");
+    return Status::PermissionDenied(path.string() +
+                                    ": readable by others, want mode 0600 (it signs the ledger)");
   ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path.string()));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   auto key = ledger::ParseSignerKey(text);
   crypto::WipeString(text);
   if (!key.ok()) return Status::InvalidArgument(path.string() + ": " + key.status().message());
   if (key->name != origin)
-    return Status::InvalidArgument(path.string() + ": key name: got \"" + key->name + "\", want the origin \"" +
-                                   origin + "\"");
+    return Status::InvalidArgument(path.string() + ": key name: got \"" + key->name +
+                                   "\", want the origin \"" + origin + "\"");
   return std::move(*key);
 }
 
@@ -162,7 +165,8 @@ Status InitInstance(const std::string& dir, const std::string& rulebook_text) {
 Result<Instance> OpenInstance(const std::string& dir) {
   fs::path root(dir);
   fs::path cfg_path = root / "cloison.toml";
-  if (!fs::exists(cfg_path)) return Status::NotFound(cfg_path.string() + ": no such file (run cloison init)");
+  if (!fs::exists(cfg_path))
+    return Status::NotFound(cfg_path.string() + ": no such file (run cloison init)");
   toml::table t;
   try {
     t = toml::parse_file(cfg_path.string());

@@ -22,10 +22,9 @@ Status CheckSealed(std::span<const uint8_t> b, const seal::KeyPair* central) {
   if (central == nullptr)
     return Status::InvalidArgument("sealed: this instance has no centralising key");
   if (b.size() < seal::kHeaderSize + seal::kChunkOverhead)
-    return Status::InvalidArgument("sealed: " + std::to_string(b.size()) +
-                                   " bytes, want at least " +
-                                   std::to_string(seal::kHeaderSize + seal::kChunkOverhead) +
-                                   " (truncated)");
+    return Status::InvalidArgument(
+        "sealed: " + std::to_string(b.size()) + " bytes, want at least " +
+        std::to_string(seal::kHeaderSize + seal::kChunkOverhead) + " (truncated)");
   if (std::memcmp(b.data(), "CLSI", 4) != 0 || b[4] != seal::kVersion || b[5] != 0)
     return Status::InvalidArgument("sealed: header: want magic CLSI, version 1, flags 0");
   uint32_t c = (uint32_t{b[6]} << 24) | (uint32_t{b[7]} << 16) | (uint32_t{b[8]} << 8) | b[9];
@@ -52,8 +51,8 @@ bool IsTooLarge(const Status& s) {
   return s.code() == Code::kInvalidArgument && s.message().rfind(kTooLargePrefix, 0) == 0;
 }
 
-Vault::Vault(store::Store& store, const rules::Rulebook& book, const Clock& clock,
-             IdGenerator& ids, vault::KeyProvider& keys, std::string dir, VaultOptions options)
+Vault::Vault(store::Store& store, const rules::Rulebook& book, const Clock& clock, IdGenerator& ids,
+             vault::KeyProvider& keys, std::string dir, VaultOptions options)
     : impl_(new Impl{store, book, clock, ids, keys, dir, std::filesystem::path(dir) / "vault",
                      options}),
       options_(options) {}
@@ -171,8 +170,8 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
       } else if (d->destroy_by <= now) {
         // Keeping it even for a moment would be past its deadline.
         violations.push_back({"retention.expired", d->article,
-                              "collected_at: its retention ended at " +
-                                  FormatTime(d->destroy_by) + " (" + d->article + ")"});
+                              "collected_at: its retention ended at " + FormatTime(d->destroy_by) +
+                                  " (" + d->article + ")"});
       } else {
         deadline = *d;
       }
@@ -187,8 +186,8 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
       if (tech) data["technique"] = tech->id;
       store::Event e;
       e.type = "item.refused";
-      e.body = EncodeEvent({"item.refused", actor.id, in.authorisation}, v.clock, now,
-                           std::move(data));
+      e.body =
+          EncodeEvent({"item.refused", actor.id, in.authorisation}, v.clock, now, std::move(data));
       RETURN_IF_ERROR(tx->Append(e).status());
       out[i].violations = std::move(violations);
       continue;
@@ -209,14 +208,14 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
     m.deadline = deadline;
     m.size = in.bytes.size();
     m.compartment = retention::Compartment(m.technique);
-    ASSIGN_OR_RETURN(m.bucket, vault::BucketId(m.compartment,
-                                               retention::BucketDay(deadline.destroy_by)));
+    ASSIGN_OR_RETURN(m.bucket,
+                     vault::BucketId(m.compartment, retention::BucketDay(deadline.destroy_by)));
     auto bk = buckets.find(m.bucket);
     if (bk == buckets.end()) {
-      ASSIGN_OR_RETURN(vault::BucketKey key,
-                       BucketKeyFor(v, *tx, m.bucket,
-                                    ToMicros(retention::BucketDue(
-                                        retention::BucketDay(deadline.destroy_by)))));
+      ASSIGN_OR_RETURN(
+          vault::BucketKey key,
+          BucketKeyFor(v, *tx, m.bucket,
+                       ToMicros(retention::BucketDue(retention::BucketDay(deadline.destroy_by)))));
       bk = buckets.emplace(m.bucket, std::move(key)).first;
     }
     ASSIGN_OR_RETURN(std::vector<uint8_t> env, vault::SealEnvelope(bk->second, m.id, in.bytes));

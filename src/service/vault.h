@@ -45,9 +45,9 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "cloison/seal.h"
 #include "base/id.h"
 #include "base/status.h"
+#include "cloison/seal.h"
 #include "crypto/secret.h"
 #include "retention/retention.h"
 #include "rules/rulebook.h"
@@ -93,11 +93,11 @@ struct ItemMeta {
   std::string target;  // the collector's target reference, "" if none
   Time collected_at;
   Time ingested_at;
-  std::string state;        // kItemStored, kItemSealed or kItemHeld
+  std::string state;            // kItemStored, kItemSealed or kItemHeld
   bool arrived_sealed = false;  // sealed at collection (L. 852-3 deferred centralisation)
   bool encrypted = false;       // the content is encrypted data (L. 822-2 I)
   std::optional<Time> decrypted_at;
-  retention::Deadline deadline;  // while held: the deadline it returns to on release
+  retention::Deadline deadline;        // while held: the deadline it returns to on release
   std::optional<Time> analysis_until;  // technical-analysis exception, if granted
   std::vector<std::string> holds;      // ids of the holds freezing it
   uint64_t size = 0;                   // bytes received (content or sealed bytes)
@@ -147,7 +147,7 @@ struct Destruction {
   std::string article;  // "L. 822-2 I 1°", "L. 852-3", "L. 833-6"
   Time destroy_by;      // the deadline it was under
   Time destroyed_at;
-  bool late = false;    // destroyed after its deadline (never by the sweep run on time)
+  bool late = false;  // destroyed after its deadline (never by the sweep run on time)
   // "crypto-erase: bucket key destroyed" (sweep) or "crypto-erase: wrapped
   // data key overwritten" (early destruction), with the bucket and the root
   // epoch its key was wrapped under at the time.
@@ -171,8 +171,8 @@ struct Hold {
 };
 
 struct SweepResult {
-  int64_t items = 0;    // items destroyed
-  int64_t buckets = 0;  // bucket keys destroyed
+  int64_t items = 0;        // items destroyed
+  int64_t buckets = 0;      // bucket keys destroyed
   uint32_t root_epoch = 0;  // the root epoch after the sweep
 };
 

@@ -2,12 +2,11 @@
 // the steps several use cases share. Not part of the API.
 #pragma once
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "service/vault.h"
 #include "vault/bucket_key.h"
@@ -64,8 +63,8 @@ void EraseOldHeader(Vault::Impl& v, const std::string& bucket, uint64_t offset, 
 // Replaces the item record by its destruction record and appends
 // `item.destroyed`. For an early destruction (`erase_header`), the
 // envelope header is overwritten in its segment first.
-Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m,
-                                Time now, const std::string& actor, const std::string& reason,
+Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m, Time now,
+                                const std::string& actor, const std::string& reason,
                                 const retention::Deadline& under, const std::string& method,
                                 uint32_t root_epoch, const std::string& recommendation,
                                 bool erase_header);

@@ -38,7 +38,8 @@ Status CommitItemChange(Vault::Impl& v, std::unique_ptr<store::WriteTx> tx, cons
   data["rule"] = m.deadline.rule;
   data["article"] = m.deadline.article;
   data["bucket"] = m.bucket;
-  RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {type, actor, m.id}, rec, std::move(data)).status());
+  RETURN_IF_ERROR(
+      AppendEvent(*tx, v.clock, now, {type, actor, m.id}, rec, std::move(data)).status());
   RETURN_IF_ERROR(tx->Commit());
   if (before.bucket != m.bucket || before.offset != m.offset)
     EraseOldHeader(v, before.bucket, before.offset, before.header_length);
@@ -66,8 +67,8 @@ Result<ItemMeta> Vault::OpenSealed(const Principal& actor, const std::string& id
   // into an envelope of the same bucket.
   auto content = seal::Open(*options_.centralising, sealed);
   if (!content.ok())
-    return Status(content.status().code(), "item " + id + ": sealed bytes do not open: " +
-                                               content.status().message());
+    return Status(content.status().code(),
+                  "item " + id + ": sealed bytes do not open: " + content.status().message());
   ASSIGN_OR_RETURN(std::vector<uint8_t> fresh, vault::SealEnvelope(key, m.id, *content));
   std::fill(content->begin(), content->end(), 0);
   ASSIGN_OR_RETURN(vault::EnvelopeHeader h, vault::ParseEnvelopeHeader(fresh));
@@ -138,10 +139,10 @@ Result<ItemMeta> Vault::TechnicalAnalysis(const Principal& actor, const std::str
     RETURN_IF_ERROR(MoveItem(v, *tx, m, to, DueAt(m.deadline.destroy_by)));
   }
   // The justification is content: the ledger keeps its hash.
-  RETURN_IF_ERROR(CommitItemChange(
-      v, std::move(tx), m, before, now, "item.technical_analysis", actor.id,
-      {{"until", FormatTime(d.destroy_by)},
-       {"justification_sha256", crypto::Hex(crypto::Sha256(justification))}}));
+  RETURN_IF_ERROR(
+      CommitItemChange(v, std::move(tx), m, before, now, "item.technical_analysis", actor.id,
+                       {{"until", FormatTime(d.destroy_by)},
+                        {"justification_sha256", crypto::Hex(crypto::Sha256(justification))}}));
   return m;
 }
 
@@ -167,10 +168,9 @@ Result<Destruction> DestroyEarly(Vault::Impl& v, Vault& vault, const Principal& 
     under = {m.deadline.destroy_by, std::string(retention::kRuleRecommendation), "L. 833-6"};
   }
   ASSIGN_OR_RETURN(uint32_t epoch, CurrentRootEpoch(*tx));
-  ASSIGN_OR_RETURN(Destruction d,
-                   DestroyItem(v, *tx, m, now, actor.id, reason, under,
-                               "crypto-erase: wrapped data key overwritten", epoch,
-                               recommendation, /*erase_header=*/true));
+  ASSIGN_OR_RETURN(Destruction d, DestroyItem(v, *tx, m, now, actor.id, reason, under,
+                                              "crypto-erase: wrapped data key overwritten", epoch,
+                                              recommendation, /*erase_header=*/true));
   RETURN_IF_ERROR(tx->Commit());
   return d;
 }
@@ -227,10 +227,10 @@ Result<Hold> Vault::PlaceHold(const Principal& actor, const std::string& case_re
   RETURN_IF_ERROR(tx->Put(rec));
   json::array items;
   for (const auto& id : item_ids) items.push_back(json::value(id));
-  RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"hold.placed", actor.id, h.id}, rec,
-                              {{"case", case_ref}, {"items", std::move(items)},
-                               {"article", "L. 822-2 II"}})
-                      .status());
+  RETURN_IF_ERROR(
+      AppendEvent(*tx, v.clock, now, {"hold.placed", actor.id, h.id}, rec,
+                  {{"case", case_ref}, {"items", std::move(items)}, {"article", "L. 822-2 II"}})
+          .status());
   RETURN_IF_ERROR(tx->Commit());
   for (const auto& [before, after] : moved)
     if (before.bucket != after.bucket)
@@ -270,13 +270,13 @@ Result<Hold> Vault::ReleaseHold(const Principal& actor, const std::string& hold_
       ASSIGN_OR_RETURN(target, DeadlineBucket(m));
     } else {
       // Still frozen: into the bucket of a hold that remains.
-      ASSIGN_OR_RETURN(target, vault::BucketId(retention::HoldCompartment(m.holds.front()),
-                                               DateOf(now)));
+      ASSIGN_OR_RETURN(target,
+                       vault::BucketId(retention::HoldCompartment(m.holds.front()), DateOf(now)));
     }
     if (m.bucket != target) {
       emptied.insert(m.bucket);
-      RETURN_IF_ERROR(MoveItem(v, *tx, m, target,
-                               m.holds.empty() ? DueAt(m.deadline.destroy_by) : 0));
+      RETURN_IF_ERROR(
+          MoveItem(v, *tx, m, target, m.holds.empty() ? DueAt(m.deadline.destroy_by) : 0));
     }
     RETURN_IF_ERROR(tx->Put(ItemRecord(m)));
     moved.emplace_back(std::move(before), std::move(m));
@@ -312,8 +312,7 @@ Result<Hold> Vault::GetHold(const Principal& actor, const std::string& hold_id) 
   ASSIGN_OR_RETURN(auto tx, impl_->store.BeginRead());
   auto rec = tx->Get(kHoldKind, hold_id);
   if (!rec.ok()) {
-    if (rec.status().code() == Code::kNotFound)
-      return Status::NotFound("hold: no hold " + hold_id);
+    if (rec.status().code() == Code::kNotFound) return Status::NotFound("hold: no hold " + hold_id);
     return rec.status();
   }
   return HoldFromRecord(*rec);
@@ -327,8 +326,7 @@ Result<ItemMeta> Vault::StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
   Impl& v = *impl_;
   Time now = v.clock.Now();
   if (deadline.destroy_by <= now)
-    return Status::InvalidArgument("deadline: " + FormatTime(deadline.destroy_by) +
-                                   " has passed");
+    return Status::InvalidArgument("deadline: " + FormatTime(deadline.destroy_by) + " has passed");
   ItemMeta m = origin;
   m.id = v.ids.Next(id_prefix);
   m.ingested_at = now;
@@ -340,8 +338,7 @@ Result<ItemMeta> Vault::StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
   m.size = content.size();
   m.compartment = compartment;
   ASSIGN_OR_RETURN(m.bucket, DeadlineBucket(m));
-  ASSIGN_OR_RETURN(vault::BucketKey key,
-                   BucketKeyFor(v, tx, m.bucket, DueAt(deadline.destroy_by)));
+  ASSIGN_OR_RETURN(vault::BucketKey key, BucketKeyFor(v, tx, m.bucket, DueAt(deadline.destroy_by)));
   ASSIGN_OR_RETURN(std::vector<uint8_t> env, vault::SealEnvelope(key, m.id, content));
   ASSIGN_OR_RETURN(vault::EnvelopeHeader h, vault::ParseEnvelopeHeader(env));
   vault::SegmentAppender app(v.vault_dir);

@@ -10,7 +10,9 @@ namespace cloison::service {
 namespace json = boost::json;
 namespace {
 
-std::string HexOf(std::span<const uint8_t> b) { return crypto::Hex(b); }
+std::string HexOf(std::span<const uint8_t> b) {
+  return crypto::Hex(b);
+}
 
 Result<std::vector<uint8_t>> Unhex(std::string_view s, std::string_view field) {
   if (s.size() % 2 != 0) return Status::Corruption(std::string(field) + ": odd hex length");
@@ -298,8 +300,8 @@ Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
   r.id = bucket_id;
   r.state = "live";
   r.ends_at = due_at;
-  r.body = json::serialize(json::object{{"epoch", static_cast<int64_t>(epoch)},
-                                        {"wrapped", HexOf(wrapped)}});
+  r.body = json::serialize(
+      json::object{{"epoch", static_cast<int64_t>(epoch)}, {"wrapped", HexOf(wrapped)}});
   RETURN_IF_ERROR(tx.Put(r));
   return vault::BucketKey::FromBytes(bucket_id, key.view());
 }
@@ -311,8 +313,7 @@ Status MoveItem(Vault::Impl& v, store::WriteTx& tx, ItemMeta& m, const std::stri
   ASSIGN_OR_RETURN(vault::BucketKey to_key, BucketKeyFor(v, tx, to, to_due_at));
   ASSIGN_OR_RETURN(std::vector<uint8_t> env,
                    vault::ReadSegment(v.vault_dir, m.bucket, {m.offset, m.length}));
-  ASSIGN_OR_RETURN(std::vector<uint8_t> header,
-                   vault::RewrapEnvelopeHeader(env, from_key, to_key));
+  ASSIGN_OR_RETURN(std::vector<uint8_t> header, vault::RewrapEnvelopeHeader(env, from_key, to_key));
   std::vector<uint8_t> moved = header;
   moved.insert(moved.end(), env.begin() + m.header_length, env.end());
   vault::SegmentAppender app(v.vault_dir);
@@ -326,15 +327,14 @@ Status MoveItem(Vault::Impl& v, store::WriteTx& tx, ItemMeta& m, const std::stri
   return Status::Ok();
 }
 
-void EraseOldHeader(Vault::Impl& v, const std::string& bucket, uint64_t offset,
-                    uint32_t length) {
+void EraseOldHeader(Vault::Impl& v, const std::string& bucket, uint64_t offset, uint32_t length) {
   // Best effort after the commit: if it fails, the old header is still
   // wrapped by a bucket key that is destroyed on its day.
   (void)vault::EraseInSegment(v.vault_dir, bucket, {offset, length});
 }
 
-Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m,
-                                Time now, const std::string& actor, const std::string& reason,
+Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMeta& m, Time now,
+                                const std::string& actor, const std::string& reason,
                                 const retention::Deadline& under, const std::string& method,
                                 uint32_t root_epoch, const std::string& recommendation,
                                 bool erase_header) {
@@ -383,8 +383,8 @@ Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMe
                                 {"root_epoch", static_cast<int64_t>(root_epoch)},
                                 {"recommendation", recommendation}}));
   if (index != d.ledger_index)
-    return Status::Internal("destruction of " + m.id + ": ledger index " +
-                            std::to_string(index) + ", want " + std::to_string(d.ledger_index));
+    return Status::Internal("destruction of " + m.id + ": ledger index " + std::to_string(index) +
+                            ", want " + std::to_string(d.ledger_index));
   return d;
 }
 

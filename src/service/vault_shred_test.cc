@@ -85,8 +85,8 @@ TEST_F(ShredTest, ACopyTakenBeforeTheSweepYieldsNothingAfterIt) {
   const std::string secret = "PLAINTEXT-MARKER: the source is in the embassy";
   std::string doomed = IngestOk(secret);
   std::string also = IngestOk("PLAINTEXT-MARKER: second item, same bucket");
-  std::string connection = PutAuthorisation("L851-1", T("2025-03-01T00:00:00Z"),
-                                            T("2025-07-01T00:00:00Z"));
+  std::string connection =
+      PutAuthorisation("L851-1", T("2025-03-01T00:00:00Z"), T("2025-07-01T00:00:00Z"));
   auth_ = connection;
   std::string survivor =
       IngestOk("SURVIVOR-MARKER: four-year data", T("2025-03-10T12:00:00Z"), "connection_data");
@@ -106,7 +106,8 @@ TEST_F(ShredTest, ACopyTakenBeforeTheSweepYieldsNothingAfterIt) {
     auto tx = std::move(store_->BeginRead()).value();
     auto b = tx->Get("bucket", "L852-1-I/2025-04-09");
     ASSERT_TRUE(b.ok());
-    wrapped_bucket_hex = std::string(boost::json::parse(b->body).as_object()["wrapped"].as_string());
+    wrapped_bucket_hex =
+        std::string(boost::json::parse(b->body).as_object()["wrapped"].as_string());
   }
   // Control: the scan finds the wrapped bucket key in the live store before.
   bool found_before = false;

@@ -46,8 +46,8 @@ Result<uint32_t> RotateRoot(Vault::Impl& v, Vault& vault) {
     for (store::Record& r : page) {
       ASSIGN_OR_RETURN(vault::BucketKey key, LoadBucketKey(v, *tx, r.id));
       ASSIGN_OR_RETURN(std::vector<uint8_t> wrapped, v.keys.WrapUnder(next, key.key(), r.id));
-      r.body = json::serialize(json::object{{"epoch", static_cast<int64_t>(next)},
-                                            {"wrapped", crypto::Hex(wrapped)}});
+      r.body = json::serialize(
+          json::object{{"epoch", static_cast<int64_t>(next)}, {"wrapped", crypto::Hex(wrapped)}});
       RETURN_IF_ERROR(tx->Put(r));
       ++count;
     }
@@ -102,8 +102,8 @@ Result<SweepResult> Vault::Sweep() {
       ASSIGN_OR_RETURN(ItemMeta m, ItemFromRecord(r));
       if (!m.holds.empty())  // never in a due bucket; refuse rather than destroy
         return Status::Internal("sweep: held item " + m.id + " in due bucket " + bucket);
-      ASSIGN_OR_RETURN(Destruction d, DestroyItem(v, *tx, m, now, "system", "retention",
-                                                  m.deadline, kSweepMethod, epoch, "",
+      ASSIGN_OR_RETURN(Destruction d, DestroyItem(v, *tx, m, now, "system", "retention", m.deadline,
+                                                  kSweepMethod, epoch, "",
                                                   /*erase_header=*/false));
       (void)d;
       ++result.items;
@@ -116,8 +116,7 @@ Result<SweepResult> Vault::Sweep() {
       RETURN_IF_ERROR(vault::DestroySegment(v.vault_dir, bucket));
       store::Record gone = brec;
       gone.body = "";
-      RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"bucket.destroyed", "system", bucket},
-                                  gone,
+      RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"bucket.destroyed", "system", bucket}, gone,
                                   {{"bucket", bucket},
                                    {"due_at", FormatTime(FromMicros(brec.ends_at))},
                                    {"method", kSweepMethod},

@@ -41,8 +41,8 @@ TEST_F(VaultTest, IngestStoresEncryptedWithDeadlineAndReadsBackWithALedgerEntry)
 }
 
 TEST_F(VaultTest, EachGateAnswerIsARecordedRefusalAndStoresNothing) {
-  std::string suspended = PutAuthorisation("L852-1-I", T("2025-03-01T00:00:00Z"),
-                                           T("2025-03-05T00:00:00Z"));
+  std::string suspended =
+      PutAuthorisation("L852-1-I", T("2025-03-01T00:00:00Z"), T("2025-03-05T00:00:00Z"));
   struct Case {
     std::string auth;
     std::string kind;
@@ -206,12 +206,12 @@ TEST_F(VaultTest, DecryptionMovesTheDeadlineOfEncryptedDataCappedAtSixYears) {
 TEST_F(VaultTest, SweepDestroysExactlyTheDueBucketsAndIsIdempotent) {
   std::vector<std::string> early, late;
   for (int i = 0; i < 7; ++i) early.push_back(IngestOk("early " + std::to_string(i)));
-  std::string connection = PutAuthorisation("L851-1", T("2025-03-01T00:00:00Z"),
-                                            T("2025-07-01T00:00:00Z"));
+  std::string connection =
+      PutAuthorisation("L851-1", T("2025-03-01T00:00:00Z"), T("2025-07-01T00:00:00Z"));
   auth_ = connection;
   for (int i = 0; i < 2; ++i)
-    late.push_back(IngestOk("late " + std::to_string(i), T("2025-03-10T12:00:00Z"),
-                            "connection_data"));
+    late.push_back(
+        IngestOk("late " + std::to_string(i), T("2025-03-10T12:00:00Z"), "connection_data"));
   // The day before the bucket's day: nothing is due.
   clock_.Set(T("2025-04-08T23:59:59Z"));
   auto s = vault_->Sweep(gic_);
@@ -298,8 +298,7 @@ TEST_F(VaultTest, UnrelatedAndRecommendedDestructionsAreImmediate) {
   EXPECT_EQ(d->reason, "unrelated");
   EXPECT_EQ(d->method, "crypto-erase: wrapped data key overwritten");
   EXPECT_TRUE(IsDestroyed(vault_->ReadContent(gic_, a).status()));
-  EXPECT_EQ(vault_->DestroyOnRecommendation(gic_, b, "").status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(vault_->DestroyOnRecommendation(gic_, b, "").status().code(), Code::kInvalidArgument);
   auto r = vault_->DestroyOnRecommendation(pm_, b, "rec_0001");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->article, "L. 833-6");

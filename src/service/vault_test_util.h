@@ -20,8 +20,12 @@
 
 namespace cloison::service {
 
-inline Time T(std::string_view s) { return *ParseTime(s); }
-inline std::vector<uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
+inline Time T(std::string_view s) {
+  return *ParseTime(s);
+}
+inline std::vector<uint8_t> Bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 class VaultFixture : public ::testing::Test {
  protected:
@@ -68,9 +72,9 @@ class VaultFixture : public ::testing::Test {
     auto tx = store_->BeginWrite();
     EXPECT_TRUE(tx.ok());
     EXPECT_TRUE((*tx)->Put(r).ok());
-    EXPECT_TRUE(AppendEvent(**tx, clock_, clock_.Now(), {"authorisation.issued", "system", a.id},
-                            r, {})
-                    .ok());
+    EXPECT_TRUE(
+        AppendEvent(**tx, clock_, clock_.Now(), {"authorisation.issued", "system", a.id}, r, {})
+            .ok());
     EXPECT_TRUE((*tx)->Commit().ok());
     return a.id;
   }
@@ -113,8 +117,7 @@ class VaultFixture : public ::testing::Test {
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
       if (!e.is_regular_file()) continue;
       std::ifstream in(e.path(), std::ios::binary);
-      out.emplace_back(e.path().string(),
-                       std::string(std::istreambuf_iterator<char>(in), {}));
+      out.emplace_back(e.path().string(), std::string(std::istreambuf_iterator<char>(in), {}));
     }
     return out;
   }

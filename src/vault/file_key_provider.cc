@@ -16,7 +16,9 @@
 namespace cloison::vault {
 namespace {
 
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string Errno(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 std::string Octal(mode_t m) {
   char buf[8];
@@ -67,7 +69,9 @@ std::filesystem::path FileKeyProvider::RootPath(uint32_t epoch) const {
   return dir_ / name;
 }
 
-std::string FileKeyProvider::Name() const { return "file:" + dir_.string(); }
+std::string FileKeyProvider::Name() const {
+  return "file:" + dir_.string();
+}
 
 Result<std::vector<uint32_t>> FileKeyProvider::RootEpochs() {
   DIR* d = ::opendir(dir_.c_str());
@@ -183,13 +187,13 @@ Result<crypto::SecretBytes> FileKeyProvider::UnwrapUnder(uint32_t epoch,
   RETURN_IF_ERROR(CheckUnwrapInput(wrapped));
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(const crypto::SecretBytes* root, Root(epoch));
-  auto key = crypto::Aes256GcmOpenRandomNonce(root->view(), RootWrapAad(context),
-                                              wrapped.subspan(1));
+  auto key =
+      crypto::Aes256GcmOpenRandomNonce(root->view(), RootWrapAad(context), wrapped.subspan(1));
   if (!key.ok()) {
     if (key.status().code() == Code::kCorruption)
-      return Status::Corruption("unwrap: wrapped key does not open with " + Name() +
-                                " epoch " + std::to_string(epoch) + " for context '" +
-                                std::string(context) + "'");
+      return Status::Corruption("unwrap: wrapped key does not open with " + Name() + " epoch " +
+                                std::to_string(epoch) + " for context '" + std::string(context) +
+                                "'");
     return key.status();
   }
   return key;

@@ -19,8 +19,8 @@ Status CheckWrapInput(std::span<const uint8_t> key) {
 Status CheckUnwrapInput(std::span<const uint8_t> wrapped) {
   if (wrapped.size() < kRootWrapOverhead + 16 || wrapped.size() > kRootWrapOverhead + 64)
     return Status::InvalidArgument("unwrap: wrapped key of " + std::to_string(wrapped.size()) +
-                                   " bytes, want " + std::to_string(kRootWrapOverhead + 16) +
-                                   ".." + std::to_string(kRootWrapOverhead + 64));
+                                   " bytes, want " + std::to_string(kRootWrapOverhead + 16) + ".." +
+                                   std::to_string(kRootWrapOverhead + 64));
   if (wrapped[0] != kRootWrapVersion)
     return Status::InvalidArgument("unwrap: wrapped key version " + std::to_string(wrapped[0]) +
                                    ", want 1");

@@ -59,8 +59,7 @@ class KeyProvider {
   // context (or were altered); InvalidArgument when they cannot be a wrapped
   // key at all (too short, unknown version); NotFound when that root does
   // not exist (any more).
-  virtual Result<crypto::SecretBytes> UnwrapUnder(uint32_t epoch,
-                                                  std::span<const uint8_t> wrapped,
+  virtual Result<crypto::SecretBytes> UnwrapUnder(uint32_t epoch, std::span<const uint8_t> wrapped,
                                                   std::string_view context) = 0;
 
   // The newest epoch, creating epoch 1 when there is none.

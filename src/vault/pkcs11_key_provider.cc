@@ -102,8 +102,8 @@ struct Pkcs11KeyProvider::Impl {
   std::string LabelOf(uint32_t epoch) const { return key_label + "." + std::to_string(epoch); }
   // "<key_label>.<epoch>" -> epoch; 0 for any other label.
   uint32_t EpochOfLabel(const std::string& label) const {
-    if (label.size() <= key_label.size() + 1 || label.compare(0, key_label.size(), key_label) != 0 ||
-        label[key_label.size()] != '.')
+    if (label.size() <= key_label.size() + 1 ||
+        label.compare(0, key_label.size(), key_label) != 0 || label[key_label.size()] != '.')
       return 0;
     uint64_t e = 0;
     for (size_t i = key_label.size() + 1; i < label.size(); ++i) {
@@ -181,16 +181,11 @@ struct Pkcs11KeyProvider::Impl {
     CK_ULONG len = 32;
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
     CK_ATTRIBUTE tmpl[] = {
-        {CKA_CLASS, &cls, sizeof cls},
-        {CKA_KEY_TYPE, &type, sizeof type},
-        {CKA_VALUE_LEN, &len, sizeof len},
-        {CKA_LABEL, label.data(), label.size()},
-        {CKA_TOKEN, &yes, sizeof yes},
-        {CKA_PRIVATE, &yes, sizeof yes},
-        {CKA_SENSITIVE, &yes, sizeof yes},
-        {CKA_EXTRACTABLE, &no, sizeof no},
-        {CKA_ENCRYPT, &yes, sizeof yes},
-        {CKA_DECRYPT, &yes, sizeof yes},
+        {CKA_CLASS, &cls, sizeof cls},     {CKA_KEY_TYPE, &type, sizeof type},
+        {CKA_VALUE_LEN, &len, sizeof len}, {CKA_LABEL, label.data(), label.size()},
+        {CKA_TOKEN, &yes, sizeof yes},     {CKA_PRIVATE, &yes, sizeof yes},
+        {CKA_SENSITIVE, &yes, sizeof yes}, {CKA_EXTRACTABLE, &no, sizeof no},
+        {CKA_ENCRYPT, &yes, sizeof yes},   {CKA_DECRYPT, &yes, sizeof yes},
     };
     CK_RV rv = fns->C_GenerateKey(session, &mech, tmpl, sizeof tmpl / sizeof tmpl[0], &key);
     if (rv != CKR_OK) return Status::IoError("pkcs11: C_GenerateKey: " + Rv(rv));
@@ -215,8 +210,9 @@ struct Pkcs11KeyProvider::Impl {
     if (type != CKK_AES || len != 32)
       return Status::FailedPrecondition(what + ": not an AES-256 key");
     if (extractable != CK_FALSE || sensitive != CK_TRUE)
-      return Status::FailedPrecondition(what + ": extractable or not sensitive, want a key "
-                                               "that never leaves the token");
+      return Status::FailedPrecondition(what +
+                                        ": extractable or not sensitive, want a key "
+                                        "that never leaves the token");
     return Status::Ok();
   }
 
@@ -230,8 +226,7 @@ struct Pkcs11KeyProvider::Impl {
   }
 
   Status Gcm(uint32_t epoch, bool encrypt, std::span<const uint8_t> nonce,
-             const std::vector<uint8_t>& aad, std::span<const uint8_t> in,
-             std::span<uint8_t> out) {
+             const std::vector<uint8_t>& aad, std::span<const uint8_t> in, std::span<uint8_t> out) {
     CK_GCM_PARAMS params{};
     params.pIv = const_cast<CK_BYTE_PTR>(nonce.data());
     params.ulIvLen = nonce.size();
@@ -242,10 +237,11 @@ struct Pkcs11KeyProvider::Impl {
     CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
     std::lock_guard<std::mutex> lock(mu);
     ASSIGN_OR_RETURN(CK_OBJECT_HANDLE key, Key(epoch));
-    CK_RV rv = encrypt ? fns->C_EncryptInit(session, &mech, key)
-                       : fns->C_DecryptInit(session, &mech, key);
-    if (rv != CKR_OK) return Status::IoError("pkcs11: C_" + std::string(encrypt ? "En" : "De") +
-                                             "cryptInit: " + Rv(rv));
+    CK_RV rv =
+        encrypt ? fns->C_EncryptInit(session, &mech, key) : fns->C_DecryptInit(session, &mech, key);
+    if (rv != CKR_OK)
+      return Status::IoError("pkcs11: C_" + std::string(encrypt ? "En" : "De") +
+                             "cryptInit: " + Rv(rv));
     // Tokens may ask for more room than the result needs (SoftHSM2 wants the
     // input size plus a tag even when decrypting): give it, then copy.
     crypto::SecretBytes buf(in.size() + 16);
@@ -259,8 +255,8 @@ struct Pkcs11KeyProvider::Impl {
       return Status::IoError("pkcs11: C_Encrypt: " + Rv(rv));
     }
     if (outl != out.size())
-      return Status::Internal("pkcs11: unexpected output size " + std::to_string(outl) +
-                              ", want " + std::to_string(out.size()));
+      return Status::Internal("pkcs11: unexpected output size " + std::to_string(outl) + ", want " +
+                              std::to_string(out.size()));
     std::copy_n(buf.view().begin(), outl, out.begin());
     return Status::Ok();
   }
@@ -269,20 +265,19 @@ struct Pkcs11KeyProvider::Impl {
 Pkcs11KeyProvider::Pkcs11KeyProvider(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Pkcs11KeyProvider::~Pkcs11KeyProvider() = default;
 
-Result<std::unique_ptr<Pkcs11KeyProvider>> Pkcs11KeyProvider::Open(
-    const Pkcs11Options& options, const crypto::SecretBytes& pin) {
+Result<std::unique_ptr<Pkcs11KeyProvider>> Pkcs11KeyProvider::Open(const Pkcs11Options& options,
+                                                                   const crypto::SecretBytes& pin) {
   if (options.token_label.empty() || options.token_label.size() > 32)
     return Status::InvalidArgument("pkcs11 token label: want 1..32 characters");
-  if (options.key_label.empty())
-    return Status::InvalidArgument("pkcs11 key label: empty");
+  if (options.key_label.empty()) return Status::InvalidArgument("pkcs11 key label: empty");
   auto impl = std::make_unique<Impl>();
   impl->path = options.module_path;
   impl->token_label = options.token_label;
   impl->key_label = options.key_label;
   ASSIGN_OR_RETURN(impl->fns, Acquire(options.module_path));
   ASSIGN_OR_RETURN(CK_SLOT_ID slot, impl->FindSlot());
-  CK_RV rv = impl->fns->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
-                                      nullptr, &impl->session);
+  CK_RV rv = impl->fns->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
+                                      &impl->session);
   if (rv != CKR_OK) {
     impl->session = CK_INVALID_HANDLE;
     return Status::IoError("pkcs11: C_OpenSession: " + Rv(rv));
@@ -291,8 +286,8 @@ Result<std::unique_ptr<Pkcs11KeyProvider>> Pkcs11KeyProvider::Open(
                           pin.size());
   if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE ||
       rv == CKR_PIN_LOCKED)
-    return Status::PermissionDenied("pkcs11: PIN refused by token '" + options.token_label +
-                                    "' (" + Rv(rv) + ")");
+    return Status::PermissionDenied("pkcs11: PIN refused by token '" + options.token_label + "' (" +
+                                    Rv(rv) + ")");
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
     return Status::IoError("pkcs11: C_Login: " + Rv(rv));
   RETURN_IF_ERROR(impl->ScanKeys());
@@ -345,8 +340,8 @@ Result<std::vector<uint8_t>> Pkcs11KeyProvider::WrapUnder(uint32_t epoch,
   out[0] = kRootWrapVersion;
   std::span<uint8_t> nonce(out.data() + 1, 12);
   RETURN_IF_ERROR(crypto::RandomBytes(nonce));
-  RETURN_IF_ERROR(impl_->Gcm(epoch, true, nonce, RootWrapAad(context), key,
-                             std::span(out).subspan(13)));
+  RETURN_IF_ERROR(
+      impl_->Gcm(epoch, true, nonce, RootWrapAad(context), key, std::span(out).subspan(13)));
   return out;
 }
 

@@ -26,8 +26,8 @@ std::string FindModule() {
 }
 
 crypto::SecretBytes Pin(std::string_view s) {
-  return crypto::SecretBytes(std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+  return crypto::SecretBytes(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
 }
 
 // A fresh token "cloison-test" (user PIN 1234) in its own directory, with
@@ -107,8 +107,8 @@ TEST_F(Pkcs11KeyProviderTest, GeneratesNonExtractableKeyAndWrapsAcrossSessions) 
   ASSERT_TRUE(bk.ok()) << bk.status().ToString();
   auto back = BucketKey::Unwrap(**p, "ops/2025-03-01", bk->wrapped());
   ASSERT_TRUE(back.ok());
-  EXPECT_TRUE(std::equal(bk->key().begin(), bk->key().end(), back->key().begin(),
-                         back->key().end()));
+  EXPECT_TRUE(
+      std::equal(bk->key().begin(), bk->key().end(), back->key().begin(), back->key().end()));
 }
 
 TEST_F(Pkcs11KeyProviderTest, WrongPinUnknownTokenMissingKeyAndBadModule) {

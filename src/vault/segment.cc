@@ -10,7 +10,9 @@
 namespace cloison::vault {
 namespace {
 
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string Errno(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 bool SafeName(std::string_view s) {
   if (s.empty() || s == "." || s == "..") return false;
@@ -81,8 +83,8 @@ Result<SegmentRef> SegmentAppender::Append(std::string_view bucket_id,
   File& f = it->second;
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::pwrite(f.fd, bytes.data() + done, bytes.size() - done,
-                         static_cast<off_t>(f.end + done));
+    ssize_t n =
+        ::pwrite(f.fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(f.end + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IoError(Errno("write segment " + std::string(bucket_id)));
@@ -113,8 +115,8 @@ Result<std::vector<uint8_t>> ReadSegment(const std::filesystem::path& vault_dir,
   std::vector<uint8_t> out(ref.length);
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd, out.data() + done, out.size() - done,
-                        static_cast<off_t>(ref.offset + done));
+    ssize_t n =
+        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(ref.offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);

@@ -42,8 +42,7 @@ TEST(SegmentTest, AppendsSyncReadEraseAndDestroy) {
   ASSERT_TRUE(EraseInSegment(vault, "L852-3/2025-01-31", ra).ok());
   EXPECT_EQ(*ReadSegment(vault, "L852-3/2025-01-31", ra), std::vector<uint8_t>(a.size(), 0));
   EXPECT_EQ(*ReadSegment(vault, "L852-3/2025-01-31", rb), b);
-  EXPECT_EQ(ReadSegment(vault, "L852-3/2025-01-31", {1000, 4}).status().code(),
-            Code::kCorruption);
+  EXPECT_EQ(ReadSegment(vault, "L852-3/2025-01-31", {1000, 4}).status().code(), Code::kCorruption);
   ASSERT_TRUE(DestroySegment(vault, "L852-3/2025-01-31").ok());
   EXPECT_EQ(ReadSegment(vault, "L852-3/2025-01-31", rb).status().code(), Code::kNotFound);
   EXPECT_TRUE(DestroySegment(vault, "L852-3/2025-01-31").ok());  // idempotent
