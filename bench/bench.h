@@ -40,5 +40,6 @@ double MedianNanosPerCall(int samples, int batch, Fn&& fn) {
 void GateBenchmarks(const Options& options);
 void LedgerBenchmarks(const Options& options);
 void VaultBenchmarks(const Options& options);
+void VaultIngestBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

@@ -1,19 +1,25 @@
 #include <cstring>
+#include <string_view>
 
 #include "bench.h"
 
 int main(int argc, char** argv) {
   cloison::bench::Options options;
+  std::string_view only;  // run one group: gate, ledger, vault, ingest
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: cloison_bench [--quick]\n");
+      std::fprintf(stderr, "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest]\n");
       return 2;
     }
   }
-  cloison::bench::GateBenchmarks(options);
-  cloison::bench::LedgerBenchmarks(options);
-  cloison::bench::VaultBenchmarks(options);
+  auto run = [&](std::string_view group) { return only.empty() || only == group; };
+  if (run("gate")) cloison::bench::GateBenchmarks(options);
+  if (run("ledger")) cloison::bench::LedgerBenchmarks(options);
+  if (run("vault")) cloison::bench::VaultBenchmarks(options);
+  if (run("ingest")) cloison::bench::VaultIngestBenchmarks(options);
   return 0;
 }
