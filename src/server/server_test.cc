@@ -21,9 +21,9 @@
 namespace cloison::server {
 namespace {
 namespace json = boost::json;
-using api::testing::GoodDraft;
 using api::testing::Body;
 using api::testing::ErrorCode;
+using api::testing::GoodDraft;
 using api::testing::Harness;
 using service::Role;
 using testing::Client;
@@ -199,6 +199,77 @@ TEST_F(ServerTest, ClientCertificatesAuthenticate) {
   auto again = NewClient().Send("GET", "/healthz");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->status, 200);
+}
+
+// Invalid credentials over the wire. Tokens: unknown, expired and revoked
+// are each a 401 whose message says which. Client certificates are checked
+// by TLS itself (server.cc: "a certificate that is sent must verify"): one
+// from another CA or an expired one ends the handshake with the TLS alert
+// that names the cause (unknown_ca, certificate_expired), before any HTTP.
+// After each, the server keeps serving.
+TEST_F(ServerTest, BadTokensAre401AndBadCertificatesFailTheHandshake) {
+  Client c = NewClient();
+  auto expect_401 = [&](const std::string& token, std::string_view why) {
+    auto r = c.Send("GET", "/v1/quotas", "", token);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 401) << r->body;
+    EXPECT_EQ(ErrorCode(*r), "UNAUTHENTICATED");
+    EXPECT_NE(r->body.find(why), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find(token), std::string::npos);
+    EXPECT_TRUE(r->keep_alive);  // a refusal is an answer, not a hang-up
+  };
+  expect_401("cloison_" + std::string(64, '0'), "unknown");
+  auto short_lived = h_.tokens().Issue(h_.user(Role::kCnctr).principal, std::chrono::minutes(5));
+  ASSERT_TRUE(short_lived.ok());
+  auto fine = c.Send("GET", "/v1/quotas", "", *short_lived);
+  ASSERT_TRUE(fine.ok());
+  EXPECT_EQ(fine->status, 200);
+  h_.clock().Advance(std::chrono::minutes(5));
+  expect_401(*short_lived, "expired");
+  ASSERT_EQ(*h_.tokens().RevokeAll(h_.user(Role::kGic).principal.id), 1);
+  expect_401(Token(Role::kGic), "revoked");
+
+  SystemClock system;
+  const std::string cnctr = h_.user(Role::kCnctr).principal.id;
+  // Issued by the instance CA two years ago, for one year.
+  FakeClock past(system.Now() - std::chrono::hours(24 * 730));
+  auto expired = IssueClientCertificate(h_.dir(), cnctr, past);
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  // Valid dates, but from a CA the instance does not know.
+  auto other_ca = crypto::MakeCa("Elsewhere", system.Now() - std::chrono::hours(1),
+                                 system.Now() + std::chrono::hours(24));
+  ASSERT_TRUE(other_ca.ok());
+  auto foreign = crypto::IssueCertificate(*other_ca, {cnctr,
+                                                      {},
+                                                      {},
+                                                      false,
+                                                      true,
+                                                      system.Now() - std::chrono::hours(1),
+                                                      system.Now() + std::chrono::hours(24)});
+  ASSERT_TRUE(foreign.ok());
+  std::ofstream(h_.dir() + "/foreign.pem") << foreign->cert_pem;
+  std::ofstream(h_.dir() + "/foreign.key") << foreign->key_pem;
+
+  struct Case {
+    std::string cert, key, alert;
+  };
+  for (const Case& k : {Case{expired->cert_path, expired->key_path, "certificate expired"},
+                        Case{h_.dir() + "/foreign.pem", h_.dir() + "/foreign.key", "unknown ca"}}) {
+    ClientOptions o;
+    o.cert_file = k.cert;
+    o.key_file = k.key;
+    Client bad = NewClient(o);
+    // With a valid token too: the certificate is refused before it is read.
+    auto r = bad.Send("GET", "/v1/quotas", "", Token(Role::kCnctr));
+    ASSERT_FALSE(r.ok()) << k.alert << ": got HTTP " << r->status;
+    EXPECT_NE(r.status().message().find(k.alert), std::string::npos) << r.status().message();
+    auto again = c.Send("GET", "/v1/quotas", "", Token(Role::kCnctr));
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->status, 200);
+  }
+  auto health = NewClient().Send("GET", "/healthz");
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
 }
 
 TEST_F(ServerTest, OnlyTls13) {
