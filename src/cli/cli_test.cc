@@ -156,6 +156,15 @@ TEST(CliTest, DemoRunsTheScenario) {
   EXPECT_NE(r.out.find("REFUSED BY LAW"), std::string::npos);
   // The first interception was terminated at the end: interior uses 1 of 2.
   EXPECT_NE(r.out.find("interior 1/2"), std::string::npos) << r.out;
+  // The vault: items accepted and refused at the gate, a sealed item opened,
+  // an unrelated item destroyed, a hold, and the sweep a month later.
+  EXPECT_NE(r.out.find("REFUSED at the gate"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the GIC opens"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unrelated"), std::string::npos);
+  EXPECT_NE(r.out.find("kept while the case lasts"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bucket key(s) destroyed"), std::string::npos);
+  EXPECT_NE(r.out.find("gone (HTTP 410)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("L. 822-2 I 1"), std::string::npos);
   // A signed checkpoint: origin, size, root, then the signature line.
   EXPECT_NE(r.out.find("cloison.local/instance_"), std::string::npos);
   EXPECT_NE(r.out.find("\xE2\x80\x94 cloison.local/"), std::string::npos) << r.out;

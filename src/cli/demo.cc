@@ -10,6 +10,7 @@
 #include "authz/workflow.h"
 #include "base/clock.h"
 #include "base/id.h"
+#include "cli/demo_vault.h"
 #include "cli/embedded_rules.h"
 #include "service/instance.h"
 #include "service/ledger.h"
@@ -179,8 +180,8 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   Principal interior = s.Add("Ministre de l'Intérieur (délégué)", Role::kMinister, "", "interior");
   Principal cnctr = s.Add("Membre de la CNCTR", Role::kCnctr);
   Principal pm = s.Add("Cabinet du Premier ministre", Role::kPm);
-  s.Add("Opérateur GIC", Role::kGic);
-  s.Add("Collecteur", Role::kCollector);
+  Principal gic = s.Add("Opérateur GIC", Role::kGic);
+  Principal collector = s.Add("Collecteur", Role::kCollector);
   s.Add("Administrateur", Role::kAdmin);
 
   s.Step("The PM sets quotas after the CNCTR's opinion");
@@ -208,13 +209,13 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   std::string r4 = s.Submit(dgse, sat, "DGSE asks again: purpose 1, subsidiarity stated, 30 days");
   s.Advance(std::chrono::hours(25));
   s.Step("25 hours later, no opinion: the PM decides");
-  s.Decide(pm, r4, true);
+  std::string a4 = s.Decide(pm, r4, true);
 
   // 5. Quota: interior has 2 interceptions; the third is refused at decision time.
   std::string r5 = s.Submit(interior, Draft("dgsi", "interior", "L852-1-I", {"6"}, 60),
                             "The Interior minister signs a second interception request (organised crime)");
   s.Opinion(cnctr, r5, Verdict::kFavourable, Formation::kSingle);
-  s.Decide(pm, r5, true);
+  std::string a5 = s.Decide(pm, r5, true);
   std::string r6 = s.Submit(dgsi, Draft("dgsi", "interior", "L852-1-I", {"4"}, 30),
                             "DGSI asks for a third interception: interior's share is 2");
   s.Opinion(cnctr, r6, Verdict::kFavourable, Formation::kSingle);
@@ -270,7 +271,14 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
       }
       out << "\n";
     }
-  // 10. After the satellite experiment's sunset, the technique is unavailable.
+  // 10. The vault: items, a refusal at the gate, a sealed item, a read, an
+  // unrelated item destroyed, a hold, and the sweep a month later.
+  VaultSceneResult vault_scene;
+  if (!a5.empty()) {
+    vault_scene = RunVaultScene({*inst, clock, ids, collector, gic, pm, cnctr, a5, a4}, out, err);
+  }
+
+  // 11. After the satellite experiment's sunset, the technique is unavailable.
   clock.Set(*ParseTime("2025-08-04T09:00:00Z"));
   s.Submit(dgse, sat, "August 2025: DGSE asks for satellite interception again");
 
@@ -289,10 +297,12 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
     for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
     out << "    verifier key: " << ledger::FormatVerifierKey((*ledger)->verifier()) << "\n";
   }
-  out << "\n" << s.refusals() << " legal refusals, each citing its articles; " << events
+  out << "\n" << s.refusals() + vault_scene.refusals
+      << " legal refusals, each citing its articles; " << vault_scene.destroyed
+      << " items destroyed on time or early, each with its destruction record; " << events
       << " events in the ledger, each committed in the same transaction as its change.\n"
       << "The instance stays in " << dir << "\n";
-  if (!s.ok()) return 1;
+  if (!s.ok() || !vault_scene.ok) return 1;
   if (!options.serve) return 0;
 
   // Serve it: one bearer token per demo principal (stored hashed; shown once).
