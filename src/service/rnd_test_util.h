@@ -75,6 +75,9 @@ class RndFixture : public ::testing::Test {
     req.draft.technique = technique;
     req.draft.purposes = purposes;
     req.draft.protected_profession = protected_profession;
+    req.draft.duration_days = 60;
+    req.draft.grounds = "grounds";
+    req.draft.targets = {{"identifier", "X"}};
     req.state = authz::RequestState::kGranted;
     req.created_at = starts;
     req.opinion_due = starts;
