@@ -2,6 +2,15 @@
 // OpenSSL headers appear here (through boost/asio/ssl.hpp, and for the
 // peer certificate's common name) because TLS context setup needs ssl.h;
 // everything else of crypto lives in src/crypto (STYLE.md).
+// Coroutine frames are allocated with plain new, not from Asio's per-thread
+// recycling cache: clang (16 at least) may keep the cache's thread-local
+// address across a co_await, and a session resumed on the other I/O thread
+// then used the first thread's cache at the same time as it (a data race
+// found by the server tests under TSan; llvm/llvm-project#47179). Only this
+// file uses coroutines, so no other translation unit sees a different frame
+// allocator.
+#define BOOST_ASIO_DISABLE_AWAITABLE_FRAME_RECYCLING 1
+
 #include "server/server.h"
 
 #include <openssl/ssl.h>
