@@ -38,23 +38,35 @@ const std::vector<Access>& AccessTable() {
       {"listQuotas", false, {kPm, kCnctr, kMinister}},
       // The manual clock exists only with --test-clock; then anyone signed in.
       {"setTestClock", false, {kAgent, kMinister, kCnctr, kPm, kGic, kCollector, kRnd, kAdmin}},
-      // Not built yet (501), but already guarded as API.md says.
+      // The vault (L. 822-2): collectors send, the centralising service
+      // (GIC) exploits and destroys early, the CNCTR reads everything
+      // (L. 833-2), the PM places holds (L. 822-2 II).
       {"ingestItem", false, {kCollector}},
       {"getItem", false, {kGic, kCnctr}},
       {"getItemContent", false, {kGic, kCnctr}},
+      {"openSealedItem", false, {kGic}},
+      {"recordDecryption", false, {kGic}},
+      {"recordTechnicalAnalysis", false, {kGic}},
       {"markItemUnrelated", false, {kGic}},
-      {"transcribeItem", false, {kGic}},
-      {"transmitTranscription", false, {kGic}},
       {"placeHold", false, {kPm}},
+      {"getHold", false, {kPm, kCnctr}},
       {"releaseHold", false, {kPm}},
-      {"submitRndProgramme", false, {kAgent}},
-      {"giveRndOpinion", false, {kCnctr}},
-      {"decideRndProgramme", false, {kPm}},
-      {"transferRndItem", false, {kGic}},
-      {"getRndItemContent", false, {kRnd, kCnctr}},
-      {"createRecommendation", false, {kCnctr}},
       {"sweepRetention", false, {kGic}},
       {"listDestructions", false, {kCnctr, kGic}},
+      // R&D (L. 822-2 III): a first-circle agent submits, the CNCTR gives
+      // its opinion, the PM decides and, with the administrator, assigns the
+      // cleared agents; the GIC transfers; assigned agents and the CNCTR read.
+      {"submitRndProgramme", false, {kAgent}},
+      {"getRndProgramme", false, {kAgent, kCnctr, kPm, kRnd, kAdmin}},
+      {"giveRndOpinion", false, {kCnctr}},
+      {"decideRndProgramme", false, {kPm}},
+      {"assignRndAgent", false, {kPm, kAdmin}},
+      {"transferRndItem", false, {kGic}},
+      {"getRndItemContent", false, {kRnd, kCnctr}},
+      // Not built yet (501), but already guarded as API.md says.
+      {"transcribeItem", false, {kGic}},
+      {"transmitTranscription", false, {kGic}},
+      {"createRecommendation", false, {kCnctr}},
       {"getAnnualReport", false, {kCnctr, kPm}},
       {"getLedgerCheckpoint", false, {kCnctr}},
       {"getLedgerTile", false, {kCnctr}},

@@ -5,14 +5,19 @@
 // Order of checks for every request: route (404, 405), credentials (401)
 // unless the operation is anonymous, the access table (403), the body's
 // media type (415), then the handler: a Status maps through errors.h, a
-// legal refusal is 422 LEGAL_REFUSAL. Capabilities not built yet answer 501.
+// legal refusal is 422 LEGAL_REFUSAL. Capabilities not built yet, or whose
+// use cases were not given in ApiOptions, answer 501.
 //
-// Thread-safety: Handle is thread-safe (the use cases are; the router is
-// built in the constructor and never changed).
+// Thread-safety: Handle and RunSweep are thread-safe (the use cases are; the
+// router is built in the constructor and never changed; sweeps are
+// serialised by a mutex of their own).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "api/http.h"
@@ -20,7 +25,10 @@
 #include "api/router.h"
 #include "base/clock.h"
 #include "service/ledger.h"
+#include "service/rnd.h"
+#include "service/rnd_copy.h"
 #include "service/tokens.h"
+#include "service/vault.h"
 #include "service/workflow.h"
 
 namespace cloison::api {
@@ -32,7 +40,16 @@ struct ApiOptions {
   // The instance's ledger: /v1/ledger/* serve its checkpoint, tiles, proofs
   // and key. Null: those routes answer 501.
   service::Ledger* ledger = nullptr;
-  // Largest body accepted, except for item ingest which has its own.
+  // The vault (service/vault.h): items, holds, the sweep, destructions.
+  // Null: those routes answer 501. It must read the same clock as the
+  // workflow (the test clock when there is one).
+  service::Vault* vault = nullptr;
+  // R&D programmes and their pseudonymised copies (service/rnd.h,
+  // rnd_copy.h). Null: the R&D routes answer 501.
+  service::Rnd* rnd = nullptr;
+  service::RndCopies* rnd_copies = nullptr;
+  // Largest body accepted, except for item ingest which has its own: the
+  // vault's max_item_size when there is a vault (a larger item is 413).
   size_t body_limit = size_t{1} << 20;
   size_t item_body_limit = size_t{64} << 20;
   // Lists: default and largest page.
@@ -50,6 +67,16 @@ class Api {
   // The body limit for a request, known from its request line alone, so the
   // transport can refuse a large body before reading it.
   size_t BodyLimit(std::string_view method, std::string_view target) const;
+
+  // The 413 answer for a body over BodyLimit (`length` when declared): for
+  // item ingest it names the vault's max_item_size, which configures it.
+  HttpResponse BodyTooLarge(std::string_view method, std::string_view target,
+                            std::optional<uint64_t> length) const;
+
+  // One retention sweep as "system" (the server's schedule; also after the
+  // test clock moves). Sweeps never overlap: a second caller waits for the
+  // running one. FailedPrecondition without a vault.
+  Result<service::SweepResult> RunSweep();
 
   // /healthz answers 503 while not ready (starting, shutting down).
   void set_ready(bool ready) { ready_.store(ready); }
@@ -82,6 +109,27 @@ class Api {
   Result<HttpResponse> LedgerTile(const Call& c);
   Result<HttpResponse> LedgerProof(const Call& c);
   Result<HttpResponse> LedgerKey(const Call& c);
+  // vault_handlers.cc: items, holds, the sweep, destructions (service/vault.h).
+  Result<HttpResponse> IngestItem(const Call& c);
+  Result<HttpResponse> GetItem(const Call& c);
+  Result<HttpResponse> GetItemContent(const Call& c);
+  Result<HttpResponse> OpenSealedItem(const Call& c);
+  Result<HttpResponse> RecordDecryption(const Call& c);
+  Result<HttpResponse> RecordTechnicalAnalysis(const Call& c);
+  Result<HttpResponse> MarkItemUnrelated(const Call& c);
+  Result<HttpResponse> PlaceHold(const Call& c);
+  Result<HttpResponse> GetHold(const Call& c);
+  Result<HttpResponse> ReleaseHold(const Call& c);
+  Result<HttpResponse> SweepRetention(const Call& c);
+  Result<HttpResponse> ListDestructions(const Call& c);
+  // rnd_handlers.cc: R&D programmes and copies (service/rnd.h, rnd_copy.h).
+  Result<HttpResponse> SubmitRndProgramme(const Call& c);
+  Result<HttpResponse> GetRndProgramme(const Call& c);
+  Result<HttpResponse> GiveRndOpinion(const Call& c);
+  Result<HttpResponse> DecideRndProgramme(const Call& c);
+  Result<HttpResponse> AssignRndAgent(const Call& c);
+  Result<HttpResponse> TransferRndItem(const Call& c);
+  Result<HttpResponse> GetRndItemContent(const Call& c);
   // report_handlers.cc: the annual report (service/report.h).
   Result<HttpResponse> AnnualReport(const Call& c);
   // api.cc: the service itself.
@@ -96,6 +144,7 @@ class Api {
   ApiOptions options_;
   Router router_;
   std::atomic<bool> ready_{true};
+  std::mutex sweep_mu_;  // one sweep at a time (RunSweep, POST /retention/sweep)
 };
 
 }  // namespace cloison::api

@@ -16,10 +16,10 @@ namespace cloison::api {
 namespace {
 namespace json = boost::json;
 using service::Role;
-using testing::GoodDraft;
-using testing::Harness;
 using testing::Body;
 using testing::ErrorCode;
+using testing::GoodDraft;
+using testing::Harness;
 
 std::string ErrorMessage(const HttpResponse& r) {
   return std::string(Body(r).at("error").at("message").as_string());
@@ -367,9 +367,10 @@ TEST(ApiTest, AuthorisationMatrix) {
         EXPECT_NE(r.status, 401) << route.operation << " " << RoleName(role) << r.body;
         // Record-level rules may still say no (another service's record),
         // but never because of the role.
-        if (r.status == 403)
+        if (r.status == 403) {
           EXPECT_EQ(ErrorMessage(r).find("role "), std::string::npos)
               << route.operation << " " << RoleName(role) << r.body;
+        }
       } else {
         EXPECT_EQ(r.status, 403) << route.operation << " " << RoleName(role) << r.body;
         EXPECT_EQ(ErrorCode(r), "PERMISSION_DENIED");
@@ -432,7 +433,8 @@ TEST(ApiTest, AllowedRolesSucceed) {
 
 TEST(ApiTest, NotBuiltCapabilitiesAnswer501) {
   Harness h;
-  auto r = h.As(Role::kCollector, "POST", "/v1/items?authorisation=a&kind=url&collected_at=x");
+  auto r = h.As(Role::kCnctr, "POST", "/v1/recommendations",
+                R"({"kind":"destroy","target":"itm_1","reasons":"r"})");
   EXPECT_EQ(r.status, 501);
   EXPECT_EQ(ErrorCode(r), "UNIMPLEMENTED");
   EXPECT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/checkpoint").status, 501);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "service/codec.h"
+#include "service/vault.h"
 
 namespace cloison::api {
 namespace json = boost::json;
@@ -82,6 +83,12 @@ std::string_view ErrorCodeOf(Code code) {
 }
 
 HttpResponse ErrorResponse(const Status& status) {
+  // Two vault errors carry more than their code says: an item that existed
+  // and was destroyed is gone, not in a wrong state (410, API.md), and an
+  // item over the size limit is too large, not malformed (413).
+  if (service::IsDestroyed(status)) return Body(Map(HttpError::kGone), status.message(), {});
+  if (service::IsTooLarge(status))
+    return Body(Map(HttpError::kPayloadTooLarge), status.message(), {});
   Mapping m = Map(status.code());
   bool opaque = m.status == 500;
   return Body(m, opaque ? "internal error (logged)" : std::string_view(status.message()), {});

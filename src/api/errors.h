@@ -32,7 +32,10 @@ int HttpStatusOf(Code code);
 std::string_view ErrorCodeOf(Code code);
 
 // The error body for a Status. Errors the client cannot act on (corruption,
-// internal) answer a generic message: the detail goes to the log only.
+// internal) answer a generic message: the detail goes to the log only. The
+// vault's destroyed error (service::IsDestroyed) is 410 GONE and its
+// too-large error (service::IsTooLarge) 413 PAYLOAD_TOO_LARGE, whatever
+// their codes map to otherwise.
 HttpResponse ErrorResponse(const Status& status);
 HttpResponse ErrorResponse(HttpError error, std::string message);
 // 422 LEGAL_REFUSAL; `subject` (a record the refusal was stored under, e.g.

@@ -3,52 +3,22 @@
 // one use case, and shapes the answer; the law and the roles are decided
 // below (authz, service) and in the access table (access.cc).
 #include <algorithm>
-#include <initializer_list>
 
 #include "api/access.h"
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/json.h"
+#include "api/params.h"
 #include "service/codec.h"
 
 namespace cloison::api {
 namespace json = boost::json;
 namespace {
 
-// Unknown query parameters are errors, as unknown body fields are.
-Status CheckQuery(const Call& c, std::initializer_list<std::string_view> known) {
-  for (const auto& [k, v] : c.query) {
-    if (std::find(known.begin(), known.end(), k) == known.end())
-      return Status::InvalidArgument("query: unknown parameter \"" + k + "\"");
-  }
-  return Status::Ok();
-}
-
-struct Page {
-  size_t limit = 0;
-  std::string after;  // the last id of the previous page
-};
-
-Result<Page> ReadPage(const Call& c, int def, int max) {
-  Page p;
-  p.limit = static_cast<size_t>(def);
-  if (auto it = c.query.find("limit"); it != c.query.end()) {
-    const std::string& s = it->second;
-    bool digits = !s.empty() && s.size() <= 6 &&
-                  std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    int n = digits ? std::stoi(s) : -1;
-    if (n < 1 || n > max)
-      return Status::InvalidArgument("limit: got \"" + s + "\", want 1.." + std::to_string(max));
-    p.limit = static_cast<size_t>(n);
-  }
-  if (auto it = c.query.find("after"); it != c.query.end()) p.after = it->second;
-  return p;
-}
-
 // One page of `items` (ordered by id, as the store lists them):
 // {"items": [...], "next": "<id to pass as after>"} ("next" absent at the end).
 template <typename T, typename ToJsonFn>
-json::object PageOf(const std::vector<T>& items, const Page& page, ToJsonFn to_json) {
+json::object PageOf(const std::vector<T>& items, const PageQuery& page, ToJsonFn to_json) {
   auto it =
       page.after.empty()
           ? items.begin()
@@ -120,7 +90,7 @@ Result<HttpResponse> Api::SubmitRequest(const Call& c) {
 
 Result<HttpResponse> Api::ListRequests(const Call& c) {
   RETURN_IF_ERROR(CheckQuery(c, {"state", "limit", "after"}));
-  ASSIGN_OR_RETURN(Page page, ReadPage(c, options_.page_size, options_.max_page_size));
+  ASSIGN_OR_RETURN(PageQuery page, ReadPage(c, options_.page_size, options_.max_page_size));
   std::optional<authz::RequestState> state;
   if (auto it = c.query.find("state"); it != c.query.end()) {
     state = authz::ParseRequestState(it->second);
@@ -202,7 +172,7 @@ Result<HttpResponse> Api::DecideRequest(const Call& c) {
 
 Result<HttpResponse> Api::ListAuthorisations(const Call& c) {
   RETURN_IF_ERROR(CheckQuery(c, {"state", "limit", "after"}));
-  ASSIGN_OR_RETURN(Page page, ReadPage(c, options_.page_size, options_.max_page_size));
+  ASSIGN_OR_RETURN(PageQuery page, ReadPage(c, options_.page_size, options_.max_page_size));
   std::optional<authz::AuthorisationState> state;
   if (auto it = c.query.find("state"); it != c.query.end()) {
     state = authz::ParseAuthorisationState(it->second);

@@ -923,7 +923,7 @@ constexpr std::string_view kDocument = R"openapi(
      "rnd_agent",
      "admin"
     ],
-    "description": "The clock only moves forward (409 otherwise). The ledger records that the clock is manual.",
+    "description": "The clock only moves forward (409 otherwise). The ledger records that the clock is manual. With a vault, a retention sweep runs before the answer, so what fell due is destroyed as the schedule would have done.",
     "requestBody": {
      "required": true,
      "content": {
@@ -956,6 +956,10 @@ constexpr std::string_view kDocument = R"openapi(
           "now": {
            "type": "string",
            "format": "date-time"
+          },
+          "destroyed": {
+           "type": "integer",
+           "description": "items destroyed by the sweep this move ran"
           }
          }
         }
@@ -980,18 +984,133 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/items": {
    "post": {
     "operationId": "ingestItem",
-    "summary": "Submit a collected item (not built yet: 501)",
+    "summary": "Submit a collected item through the ingest gate (L. 822-1, L. 822-2)",
     "x-roles": [
      "collector"
     ],
+    "description": "The body is the item's content (application/octet-stream) or the content sealed for the centralising service (application/cloison-sealed, doc/formats/sealed-item.md; L. 852-3 deferred centralisation). The gate accepts it only if the authorisation is in force for its technique at collected_at, the technique collects `kind`, collected_at is not in the future beyond the clock skew, and its deadline has not passed; otherwise 422 LEGAL_REFUSAL with the violated rules (the refusal is in the ledger, nothing is stored). A body over the instance's vault.max_item_size is 413.",
+    "parameters": [
+     {
+      "name": "authorisation",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the authorisation's id"
+     },
+     {
+      "name": "kind",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "correspondence",
+        "connection_data",
+        "computer_data",
+        "sound_image",
+        "url",
+        "location"
+       ]
+      },
+      "description": "item kind"
+     },
+     {
+      "name": "collected_at",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      },
+      "description": "RFC 3339 collection time"
+     },
+     {
+      "name": "target",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the collector's target reference"
+     },
+     {
+      "name": "encrypted",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean"
+      },
+      "description": "true for encrypted data (retention from decryption, L. 822-2 I)"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/octet-stream": {
+       "schema": {
+        "type": "string",
+        "format": "binary"
+       }
+      },
+      "application/cloison-sealed": {
+       "schema": {
+        "type": "string",
+        "format": "binary"
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": false,
+         "properties": {
+          "id": {
+           "type": "string"
+          },
+          "state": {
+           "type": "string",
+           "enum": [
+            "stored",
+            "sealed"
+           ]
+          },
+          "destroy_by": {
+           "type": "string",
+           "format": "date-time"
+          }
+         },
+         "required": [
+          "id",
+          "state",
+          "destroy_by"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "415": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1003,7 +1122,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/items/{id}": {
    "get": {
     "operationId": "getItem",
-    "summary": "An item's metadata (not built yet: 501)",
+    "summary": "An item's metadata, never its content; 410 once destroyed",
     "x-roles": [
      "gic",
      "cnctr"
@@ -1020,13 +1139,29 @@ constexpr std::string_view kDocument = R"openapi(
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Item"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1038,7 +1173,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/items/{id}/content": {
    "get": {
     "operationId": "getItemContent",
-    "summary": "An item's bytes; 410 once destroyed (not built yet: 501)",
+    "summary": "An item's bytes; every read is in the ledger; 409 while sealed; 410 once destroyed",
     "x-roles": [
      "gic",
      "cnctr"
@@ -1055,7 +1190,18 @@ constexpr std::string_view kDocument = R"openapi(
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/octet-stream": {
+        "schema": {
+         "type": "string",
+         "format": "binary"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
@@ -1064,19 +1210,29 @@ constexpr std::string_view kDocument = R"openapi(
      "403": {
       "$ref": "#/components/responses/Error"
      },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
      "default": {
       "$ref": "#/components/responses/Error"
      }
     }
    }
   },
-  "/v1/items/{id}/unrelated": {
+  "/v1/items/{id}/open": {
    "post": {
-    "operationId": "markItemUnrelated",
-    "summary": "Destroy an unrelated item now (not built yet: 501)",
+    "operationId": "openSealedItem",
+    "summary": "Open a sealed item with the centralising key (not in API.md)",
     "x-roles": [
      "gic"
     ],
+    "description": "Addition to API.md: the centralising service opens an item that arrived sealed (L. 852-3); its content is stored encrypted in a new envelope in the same bucket, the item becomes `stored` and `item.unsealed` is in the ledger. An item that is not sealed is 409.",
     "parameters": [
      {
       "name": "id",
@@ -1088,14 +1244,263 @@ constexpr std::string_view kDocument = R"openapi(
       "description": "identifier"
      }
     ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {}
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Item"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/items/{id}/decryption": {
+   "post": {
+    "operationId": "recordDecryption",
+    "summary": "Record the decryption of encrypted data (not in API.md)",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "Addition to API.md: for an item ingested with encrypted=true, its deadline becomes the period of its kind from decrypted_at, never beyond 6 years from collection (L. 822-2 I). `item.decrypted`.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "decrypted_at": {
+          "type": "string",
+          "format": "date-time"
+         }
+        },
+        "required": [
+         "decrypted_at"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Item"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/items/{id}/technical-analysis": {
+   "post": {
+    "operationId": "recordTechnicalAnalysis",
+    "summary": "Keep an item for technical analysis (not in API.md)",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "Addition to API.md: the technical-analysis exception of L. 822-2 I: the item is kept until `until` (capped at the encrypted-data ceiling) for the stated justification, whose hash goes to the ledger. `item.technical_analysis`.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "justification": {
+          "type": "string"
+         },
+         "until": {
+          "type": "string",
+          "format": "date-time"
+         }
+        },
+        "required": [
+         "justification",
+         "until"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Item"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/items/{id}/unrelated": {
+   "post": {
+    "operationId": "markItemUnrelated",
+    "summary": "Destroy an unrelated item now (L. 852-3, L. 851-6, L. 852-1 II)",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "Its wrapped data key is overwritten and its record replaced by a destruction record; a held item is 409.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {}
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Destruction"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1175,18 +1580,65 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/holds": {
    "post": {
     "operationId": "placeHold",
-    "summary": "Place a litigation hold (not built yet: 501)",
+    "summary": "Place a litigation hold (L. 822-2 II)",
     "x-roles": [
      "pm"
     ],
+    "description": "Held items move to the hold's compartment and are never swept while a hold freezes them.",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "case": {
+          "type": "string"
+         },
+         "items": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          },
+          "minItems": 1
+         }
+        },
+        "required": [
+         "case",
+         "items"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Hold"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1196,11 +1648,12 @@ constexpr std::string_view kDocument = R"openapi(
    }
   },
   "/v1/holds/{id}": {
-   "delete": {
-    "operationId": "releaseHold",
-    "summary": "Release a litigation hold (not built yet: 501)",
+   "get": {
+    "operationId": "getHold",
+    "summary": "A litigation hold (not in API.md)",
     "x-roles": [
-     "pm"
+     "pm",
+     "cnctr"
     ],
     "parameters": [
      {
@@ -1214,13 +1667,75 @@ constexpr std::string_view kDocument = R"openapi(
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Hold"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "releaseHold",
+    "summary": "Release a litigation hold",
+    "x-roles": [
+     "pm"
+    ],
+    "description": "Items no other hold freezes go back to their deadline; one already past is destroyed by the next sweep.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Hold"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1232,18 +1747,119 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/rnd/programmes": {
    "post": {
     "operationId": "submitRndProgramme",
-    "summary": "Submit an R&D programme (not built yet: 501)",
+    "summary": "Submit an R&D programme (L. 822-2 III)",
     "x-roles": [
      "service_agent"
     ],
+    "description": "For the agent's own service. A service outside the first circle, or missing algorithm criteria when the rulebook requires them, is stored as refused: 422 LEGAL_REFUSAL with its id as `subject`.",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "service": {
+          "type": "string"
+         },
+         "title": {
+          "type": "string"
+         },
+         "purpose": {
+          "type": "string",
+          "description": "the technical means of collection or exploitation studied"
+         },
+         "technical_parameters": {
+          "type": "string"
+         },
+         "algorithm_criteria": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "service",
+         "title",
+         "purpose",
+         "technical_parameters"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/rnd/programmes/{id}": {
+   "get": {
+    "operationId": "getRndProgramme",
+    "summary": "An R&D programme as the caller may see it (not in API.md)",
+    "x-roles": [
+     "service_agent",
+     "cnctr",
+     "pm",
+     "rnd_agent",
+     "admin"
+    ],
+    "description": "Agents see their service's programmes, rnd_agents those they are assigned to; the administrator and rnd_agents do not see the opinion's and decision's reasons.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1255,7 +1871,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/rnd/programmes/{id}/opinion": {
    "post": {
     "operationId": "giveRndOpinion",
-    "summary": "The CNCTR's opinion on an R&D programme (not built yet: 501)",
+    "summary": "The CNCTR's opinion on an R&D programme",
     "x-roles": [
      "cnctr"
     ],
@@ -1270,14 +1886,57 @@ constexpr std::string_view kDocument = R"openapi(
       "description": "identifier"
      }
     ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "verdict": {
+          "type": "string",
+          "enum": [
+           "favourable",
+           "unfavourable"
+          ]
+         },
+         "reasons": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "verdict",
+         "reasons"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1289,10 +1948,11 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/rnd/programmes/{id}/decision": {
    "post": {
     "operationId": "decideRndProgramme",
-    "summary": "The PM's decision on an R&D programme (not built yet: 501)",
+    "summary": "The PM's decision on an R&D programme",
     "x-roles": [
      "pm"
     ],
+    "description": "Never by the drafter or the opinion's author; without the CNCTR's opinion, 422.",
     "parameters": [
      {
       "name": "id",
@@ -1304,14 +1964,128 @@ constexpr std::string_view kDocument = R"openapi(
       "description": "identifier"
      }
     ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "grant": {
+          "type": "boolean"
+         },
+         "reasons": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "grant",
+         "reasons"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/rnd/programmes/{id}/agents": {
+   "post": {
+    "operationId": "assignRndAgent",
+    "summary": "Assign a cleared rnd_agent to a granted programme (not in API.md)",
+    "x-roles": [
+     "pm",
+     "admin"
+    ],
+    "description": "Addition to API.md: L. 822-2 III reserves R&D data to agents specially cleared and assigned to the programme; the agent must be an rnd_agent of its service.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "agent": {
+          "type": "string",
+          "description": "the rnd_agent's principal id"
+         }
+        },
+        "required": [
+         "agent"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1323,10 +2097,11 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/rnd/programmes/{id}/items": {
    "post": {
     "operationId": "transferRndItem",
-    "summary": "Transfer an item to an R&D programme (not built yet: 501)",
+    "summary": "Copy an item into an R&D programme, pseudonymised",
     "x-roles": [
      "gic"
     ],
+    "description": "The copy has no grounds, purposes, targets or identifiers (identifiers become keyed pseudonyms) and is kept at most 5 years after the original collection; past that, 422.",
     "parameters": [
      {
       "name": "id",
@@ -1335,17 +2110,98 @@ constexpr std::string_view kDocument = R"openapi(
       "schema": {
        "type": "string"
       },
-      "description": "identifier"
+      "description": "the programme's id"
      }
     ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "item": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "item"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": false,
+         "properties": {
+          "id": {
+           "type": "string"
+          },
+          "programme": {
+           "type": "string"
+          },
+          "kind": {
+           "type": "string",
+           "enum": [
+            "correspondence",
+            "connection_data",
+            "computer_data",
+            "sound_image",
+            "url",
+            "location"
+           ]
+          },
+          "copied_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "destroy_by": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "identifiers": {
+           "type": "integer",
+           "description": "identifiers replaced by pseudonyms"
+          }
+         },
+         "required": [
+          "id",
+          "programme",
+          "kind",
+          "copied_at",
+          "destroy_by",
+          "identifiers"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1357,11 +2213,12 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/rnd/items/{id}/content": {
    "get": {
     "operationId": "getRndItemContent",
-    "summary": "Pseudonymised R&D content (not built yet: 501)",
+    "summary": "Pseudonymised R&D content; every read is in the ledger",
     "x-roles": [
      "rnd_agent",
      "cnctr"
     ],
+    "description": "An rnd_agent must be assigned to the copy's programme, which must not be suspended.",
     "parameters": [
      {
       "name": "id",
@@ -1370,17 +2227,37 @@ constexpr std::string_view kDocument = R"openapi(
       "schema": {
        "type": "string"
       },
-      "description": "identifier"
+      "description": "the copy's id"
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/octet-stream": {
+        "schema": {
+         "type": "string",
+         "format": "binary"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -1415,12 +2292,54 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/retention/sweep": {
    "post": {
     "operationId": "sweepRetention",
-    "summary": "Run the destruction pass now (not built yet: 501)",
+    "summary": "Run the destruction pass now",
     "x-roles": [
      "gic"
     ],
+    "description": "Destroys every due bucket holding no held item (crypto-shredding: bucket keys destroyed, then the root key rotated), one destruction record each. The server also sweeps every minute, and after PUT /v1/test/clock.",
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {}
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "additionalProperties": false,
+         "properties": {
+          "destroyed": {
+           "type": "integer",
+           "description": "items destroyed"
+          },
+          "buckets": {
+           "type": "integer",
+           "description": "bucket keys destroyed"
+          },
+          "root_epoch": {
+           "type": "integer"
+          }
+         },
+         "required": [
+          "destroyed",
+          "buckets",
+          "root_epoch"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
@@ -1438,24 +2357,54 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/destructions": {
    "get": {
     "operationId": "listDestructions",
-    "summary": "Destruction records (not built yet: 501)",
+    "summary": "Destruction records with their ledger indexes",
     "x-roles": [
      "cnctr",
      "gic"
     ],
+    "description": "Records destroyed at or after `since`, ordered by item id, paginated like the other lists.",
     "parameters": [
      {
       "name": "since",
       "in": "query",
       "required": false,
       "schema": {
+       "type": "string",
+       "format": "date-time"
+      },
+      "description": "RFC 3339 time; default: all"
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer"
+      },
+      "description": "page size, 1..1000 (default 100)"
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "schema": {
        "type": "string"
       },
-      "description": "RFC 3339 time"
+      "description": "the `next` of the previous page"
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DestructionPage"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
@@ -1996,6 +2945,419 @@ constexpr std::string_view kDocument = R"openapi(
     },
     "required": [
      "items"
+    ]
+   },
+   "Item": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "authorisation": {
+      "type": "string"
+     },
+     "technique": {
+      "type": "string"
+     },
+     "service": {
+      "type": "string"
+     },
+     "minister": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "correspondence",
+       "connection_data",
+       "computer_data",
+       "sound_image",
+       "url",
+       "location"
+      ]
+     },
+     "target": {
+      "type": "string",
+      "description": "the collector's target reference, \"\" if none"
+     },
+     "collected_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "ingested_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "stored",
+       "sealed",
+       "held"
+      ]
+     },
+     "arrived_sealed": {
+      "type": "boolean",
+      "description": "sealed at collection (L. 852-3 deferred centralisation)"
+     },
+     "encrypted": {
+      "type": "boolean",
+      "description": "encrypted data: retention counts from decryption (L. 822-2 I)"
+     },
+     "decrypted_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     },
+     "destroy_by": {
+      "type": "string",
+      "format": "date-time",
+      "description": "its deadline (while held: the one it returns to on release)"
+     },
+     "rule": {
+      "type": "string",
+      "description": "the retention rule of the deadline"
+     },
+     "article": {
+      "type": "string"
+     },
+     "analysis_until": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     },
+     "holds": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "size": {
+      "type": "integer",
+      "description": "bytes received (content or sealed bytes)"
+     },
+     "envelope_sha256": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "authorisation",
+     "technique",
+     "service",
+     "minister",
+     "kind",
+     "target",
+     "collected_at",
+     "ingested_at",
+     "state",
+     "arrived_sealed",
+     "encrypted",
+     "decrypted_at",
+     "destroy_by",
+     "rule",
+     "article",
+     "analysis_until",
+     "holds",
+     "size",
+     "envelope_sha256"
+    ]
+   },
+   "Hold": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "case": {
+      "type": "string",
+      "description": "the Conseil d'État case (L. 822-2 II)"
+     },
+     "items": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "placed",
+       "released"
+      ]
+     },
+     "placed_by": {
+      "type": "string"
+     },
+     "placed_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "released_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     }
+    },
+    "required": [
+     "id",
+     "case",
+     "items",
+     "state",
+     "placed_by",
+     "placed_at",
+     "released_at"
+    ]
+   },
+   "Destruction": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "item": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "correspondence",
+       "connection_data",
+       "computer_data",
+       "sound_image",
+       "url",
+       "location"
+      ]
+     },
+     "technique": {
+      "type": "string"
+     },
+     "authorisation": {
+      "type": "string"
+     },
+     "service": {
+      "type": "string"
+     },
+     "envelope_sha256": {
+      "type": "string"
+     },
+     "collected_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "reason": {
+      "type": "string",
+      "enum": [
+       "retention",
+       "unrelated",
+       "recommendation"
+      ]
+     },
+     "rule": {
+      "type": "string"
+     },
+     "article": {
+      "type": "string"
+     },
+     "destroy_by": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "destroyed_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "late": {
+      "type": "boolean",
+      "description": "destroyed after its deadline"
+     },
+     "method": {
+      "type": "string",
+      "description": "how: crypto-erase of the bucket key (sweep) or of the wrapped data key (early destruction)"
+     },
+     "bucket": {
+      "type": "string"
+     },
+     "root_epoch": {
+      "type": "integer"
+     },
+     "recommendation": {
+      "type": "string",
+      "description": "the CNCTR recommendation followed, \"\" if none"
+     },
+     "actor": {
+      "type": "string",
+      "description": "principal id, or \"system\" for the scheduled sweep"
+     },
+     "ledger_index": {
+      "type": "integer",
+      "description": "index of its item.destroyed event in the ledger"
+     }
+    },
+    "required": [
+     "item",
+     "kind",
+     "technique",
+     "authorisation",
+     "service",
+     "envelope_sha256",
+     "collected_at",
+     "reason",
+     "rule",
+     "article",
+     "destroy_by",
+     "destroyed_at",
+     "late",
+     "method",
+     "bucket",
+     "root_epoch",
+     "recommendation",
+     "actor",
+     "ledger_index"
+    ]
+   },
+   "DestructionPage": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Destruction"
+      }
+     },
+     "next": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "RndProgramme": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "service": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "technical_parameters": {
+      "type": "string"
+     },
+     "algorithm_criteria": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "awaiting_opinion",
+       "opinion_given",
+       "granted",
+       "refused",
+       "suspended"
+      ]
+     },
+     "submitted_by": {
+      "type": "string"
+     },
+     "submitted_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "opinion": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "verdict": {
+        "type": "string",
+        "enum": [
+         "favourable",
+         "unfavourable"
+        ]
+       },
+       "reasons": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       }
+      },
+      "nullable": true
+     },
+     "decision": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "grant": {
+        "type": "boolean"
+       },
+       "reasons": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       },
+       "against_opinion": {
+        "type": "boolean"
+       }
+      },
+      "nullable": true
+     },
+     "suspension": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "recommendation": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       }
+      },
+      "nullable": true
+     },
+     "agents": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    },
+    "required": [
+     "id",
+     "service",
+     "title",
+     "purpose",
+     "technical_parameters",
+     "algorithm_criteria",
+     "state",
+     "submitted_by",
+     "submitted_at",
+     "opinion",
+     "decision",
+     "suspension",
+     "agents"
     ]
    }
   }

@@ -261,9 +261,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       size_t limit = api.BodyLimit(std::string(req.method_string()), std::string(req.target()));
       auto length = parser.content_length();
       if (length && *length > limit) {
-        resp = api::ErrorResponse(
-            api::HttpError::kPayloadTooLarge,
-            "body: " + std::to_string(*length) + " bytes, want <= " + std::to_string(limit));
+        resp =
+            api.BodyTooLarge(std::string(req.method_string()), std::string(req.target()), *length);
         Count("cloison_http_rejected_total",
               "Requests refused before routing (limits, malformed HTTP).");
         open = false;
@@ -281,8 +280,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         tcp.expires_after(options.read_timeout);
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
         if (bec == http::error::body_limit) {
-          resp = api::ErrorResponse(api::HttpError::kPayloadTooLarge,
-                                    "body: want <= " + std::to_string(limit) + " bytes");
+          resp = api.BodyTooLarge(std::string(req.method_string()), std::string(req.target()),
+                                  std::nullopt);
           Count("cloison_http_rejected_total",
                 "Requests refused before routing (limits, malformed HTTP).");
           open = false;
