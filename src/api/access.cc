@@ -63,10 +63,22 @@ const std::vector<Access>& AccessTable() {
       {"assignRndAgent", false, {kPm, kAdmin}},
       {"transferRndItem", false, {kGic}},
       {"getRndItemContent", false, {kRnd, kCnctr}},
-      // Not built yet (501), but already guarded as API.md says.
+      // Exploitation (L. 822-3, L. 822-4): the GIC alone transcribes,
+      // extracts, transmits and destroys; the CNCTR reads everything and its
+      // queue; an agent reads what was transmitted to its service (checked
+      // by the use case).
       {"transcribeItem", false, {kGic}},
+      {"extractFromItem", false, {kGic}},
+      {"getTranscription", false, {kGic, kCnctr}},
+      {"getTranscriptionContent", false, {kGic, kCnctr, kAgent}},
+      {"destroyTranscription", false, {kGic}},
       {"transmitTranscription", false, {kGic}},
+      {"listCnctrQueue", false, {kCnctr}},
+      {"acknowledgeQueueEntry", false, {kCnctr}},
+      // Recommendations (L. 833-6): made by the CNCTR, followed up by the PM.
       {"createRecommendation", false, {kCnctr}},
+      {"getRecommendation", false, {kCnctr, kPm}},
+      {"recordFollowUp", false, {kPm}},
       {"getAnnualReport", false, {kCnctr, kPm}},
       {"getLedgerCheckpoint", false, {kCnctr}},
       {"getLedgerTile", false, {kCnctr}},

@@ -110,11 +110,38 @@ void Api::AddRoutes() {
         p(&Api::TransferRndItem, copies));
   r.Add("GET", "/v1/rnd/items/{id}/content", "getRndItemContent",
         p(&Api::GetRndItemContent, copies));
-  // Guarded as API.md says, answered 501 until their use cases exist.
-  r.Add("POST", "/v1/items/{id}/transcriptions", "transcribeItem", NotBuilt("transcriptions"));
+  // Exploitation and recommendations (service/exploitation.h,
+  // recommendation.h). API.md names transcriptions, transmissions and making
+  // a recommendation; extractions, reading a transcription, destroying it
+  // early (L. 822-3), the CNCTR's queue (L. 822-4) and a recommendation's
+  // reading and follow-up (L. 833-6) are this API's additions.
+  const bool exploitation = options_.exploitation != nullptr;
+  const bool recommendations = options_.recommendations != nullptr;
+  auto x = [&](Result<HttpResponse> (Api::*fn)(const Call&), bool have, std::string_view what) {
+    return have ? h(fn) : NotBuilt(std::string(what) + " (not opened for this API)");
+  };
+  r.Add("POST", "/v1/items/{id}/transcriptions", "transcribeItem",
+        x(&Api::TranscribeItem, exploitation, "transcriptions"));
+  r.Add("POST", "/v1/items/{id}/extractions", "extractFromItem",
+        x(&Api::ExtractFromItem, exploitation, "extractions"));
+  r.Add("GET", "/v1/transcriptions/{id}", "getTranscription",
+        x(&Api::GetTranscription, exploitation, "transcriptions"));
+  r.Add("GET", "/v1/transcriptions/{id}/content", "getTranscriptionContent",
+        x(&Api::GetTranscriptionContent, exploitation, "transcriptions"));
+  r.Add("POST", "/v1/transcriptions/{id}/destroy", "destroyTranscription",
+        x(&Api::DestroyTranscription, exploitation, "transcriptions"));
   r.Add("POST", "/v1/transcriptions/{id}/transmissions", "transmitTranscription",
-        NotBuilt("transmissions"));
-  r.Add("POST", "/v1/recommendations", "createRecommendation", NotBuilt("recommendations"));
+        x(&Api::TransmitTranscription, exploitation, "transmissions"));
+  r.Add("GET", "/v1/cnctr-queue", "listCnctrQueue",
+        x(&Api::ListCnctrQueue, exploitation, "the CNCTR's queue"));
+  r.Add("POST", "/v1/cnctr-queue/{id}/acknowledgement", "acknowledgeQueueEntry",
+        x(&Api::AcknowledgeQueueEntry, exploitation, "the CNCTR's queue"));
+  r.Add("POST", "/v1/recommendations", "createRecommendation",
+        x(&Api::CreateRecommendation, recommendations, "recommendations"));
+  r.Add("GET", "/v1/recommendations/{id}", "getRecommendation",
+        x(&Api::GetRecommendation, recommendations, "recommendations"));
+  r.Add("POST", "/v1/recommendations/{id}/follow-up", "recordFollowUp",
+        x(&Api::RecordFollowUp, recommendations, "recommendations"));
   const bool ledger = options_.ledger != nullptr;
   const Handler no_ledger = NotBuilt("the ledger (no ledger opened for this API)");
   r.Add("GET", "/v1/ledger/checkpoint", "getLedgerCheckpoint",

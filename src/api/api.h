@@ -24,7 +24,9 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "base/clock.h"
+#include "service/exploitation.h"
 #include "service/ledger.h"
+#include "service/recommendation.h"
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
 #include "service/tokens.h"
@@ -48,6 +50,11 @@ struct ApiOptions {
   // rnd_copy.h). Null: the R&D routes answer 501.
   service::Rnd* rnd = nullptr;
   service::RndCopies* rnd_copies = nullptr;
+  // Transcriptions, extractions, transmissions and the CNCTR's queue
+  // (service/exploitation.h); the CNCTR's recommendations
+  // (service/recommendation.h). Null: those routes answer 501.
+  service::Exploitation* exploitation = nullptr;
+  service::Recommendations* recommendations = nullptr;
   // Largest body accepted, except for item ingest which has its own: the
   // vault's max_item_size when there is a vault (a larger item is 413).
   size_t body_limit = size_t{1} << 20;
@@ -130,6 +137,18 @@ class Api {
   Result<HttpResponse> AssignRndAgent(const Call& c);
   Result<HttpResponse> TransferRndItem(const Call& c);
   Result<HttpResponse> GetRndItemContent(const Call& c);
+  // exploitation_handlers.cc: exploitation and recommendations.
+  Result<HttpResponse> TranscribeItem(const Call& c);
+  Result<HttpResponse> ExtractFromItem(const Call& c);
+  Result<HttpResponse> GetTranscription(const Call& c);
+  Result<HttpResponse> GetTranscriptionContent(const Call& c);
+  Result<HttpResponse> DestroyTranscription(const Call& c);
+  Result<HttpResponse> TransmitTranscription(const Call& c);
+  Result<HttpResponse> ListCnctrQueue(const Call& c);
+  Result<HttpResponse> AcknowledgeQueueEntry(const Call& c);
+  Result<HttpResponse> CreateRecommendation(const Call& c);
+  Result<HttpResponse> GetRecommendation(const Call& c);
+  Result<HttpResponse> RecordFollowUp(const Call& c);
   // report_handlers.cc: the annual report (service/report.h).
   Result<HttpResponse> AnnualReport(const Call& c);
   // api.cc: the service itself.

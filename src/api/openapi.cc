@@ -1512,9 +1512,166 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/items/{id}/transcriptions": {
    "post": {
     "operationId": "transcribeItem",
-    "summary": "Transcribe an item (not built yet: 501)",
+    "summary": "Transcribe an item (L. 822-3)",
     "x-roles": [
      "gic"
+    ],
+    "description": "Stored encrypted as a vault item in its item's bucket with its item's deadline. A purpose other than the authorisation's is allowed, flagged and queued for the CNCTR at once (L. 822-4); so is a transcription under a protected-profession request (L. 821-7).",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the item's id"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "text": {
+          "type": "string"
+         },
+         "purpose": {
+          "type": "string",
+          "description": "a purpose of the rulebook; another than the authorisation's is flagged"
+         }
+        },
+        "required": [
+         "text",
+         "purpose"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Transcription"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/items/{id}/extractions": {
+   "post": {
+    "operationId": "extractFromItem",
+    "summary": "Extract from an item (L. 822-3; not in API.md)",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "Addition to API.md: as a transcription, for an extraction.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the item's id"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "text": {
+          "type": "string"
+         },
+         "purpose": {
+          "type": "string",
+          "description": "a purpose of the rulebook; another than the authorisation's is flagged"
+         }
+        },
+        "required": [
+         "text",
+         "purpose"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Transcription"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/transcriptions/{id}": {
+   "get": {
+    "operationId": "getTranscription",
+    "summary": "A transcription's or extraction's metadata (not in API.md)",
+    "x-roles": [
+     "gic",
+     "cnctr"
     ],
     "parameters": [
      {
@@ -1528,7 +1685,285 @@ constexpr std::string_view kDocument = R"openapi(
      }
     ],
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Transcription"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/transcriptions/{id}/content": {
+   "get": {
+    "operationId": "getTranscriptionContent",
+    "summary": "A transcription's text; every read is in the ledger (not in API.md)",
+    "x-roles": [
+     "gic",
+     "cnctr",
+     "service_agent"
+    ],
+    "description": "Addition to API.md: an agent reads only a transcription transmitted to its service.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/transcriptions/{id}/destroy": {
+   "post": {
+    "operationId": "destroyTranscription",
+    "summary": "Destroy a transcription no longer indispensable (L. 822-3; not in API.md)",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "Addition to API.md: its wrapped data key is erased now; a destruction record is listed under /destructions.",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {}
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Transcription"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/transcriptions/{id}/transmissions": {
+   "post": {
+    "operationId": "transmitTranscription",
+    "summary": "Transmit a transcription to a service",
+    "x-roles": [
+     "gic"
+    ],
+    "description": "To a service of the rulebook, for a purpose; another purpose than the authorisation's is flagged and queued for the CNCTR (L. 822-4).",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "recipient_service": {
+          "type": "string"
+         },
+         "purpose": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "recipient_service",
+         "purpose"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Transmission"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/cnctr-queue": {
+   "get": {
+    "operationId": "listCnctrQueue",
+    "summary": "The CNCTR's queue of flagged uses, oldest first (L. 822-4, L. 821-7; not in API.md)",
+    "x-roles": [
+     "cnctr"
+    ],
+    "parameters": [
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "open",
+        "all"
+       ]
+      },
+      "description": "open (default) or all"
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer"
+      },
+      "description": "page size, 1..1000 (default 100)"
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the `next` of the previous page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/QueuePage"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
@@ -1543,12 +1978,12 @@ constexpr std::string_view kDocument = R"openapi(
     }
    }
   },
-  "/v1/transcriptions/{id}/transmissions": {
+  "/v1/cnctr-queue/{id}/acknowledgement": {
    "post": {
-    "operationId": "transmitTranscription",
-    "summary": "Transmit a transcription (not built yet: 501)",
+    "operationId": "acknowledgeQueueEntry",
+    "summary": "Acknowledge a queue entry (not in API.md)",
     "x-roles": [
-     "gic"
+     "cnctr"
     ],
     "parameters": [
      {
@@ -1561,14 +1996,42 @@ constexpr std::string_view kDocument = R"openapi(
       "description": "identifier"
      }
     ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {}
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/QueueEntry"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -2269,18 +2732,188 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/recommendations": {
    "post": {
     "operationId": "createRecommendation",
-    "summary": "A CNCTR recommendation (not built yet: 501)",
+    "summary": "A CNCTR recommendation (L. 833-6)",
     "x-roles": [
      "cnctr"
     ],
+    "description": "destroy (an item with its kept transcriptions, or one transcription) and suspend_programme take effect at once; interrupt waits for the PM's follow-up. A held item (L. 822-2 II) is 409. The ledger keeps a hash of the reasons, never their text.",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "kind": {
+          "type": "string",
+          "enum": [
+           "interrupt",
+           "destroy",
+           "suspend_programme"
+          ]
+         },
+         "target": {
+          "type": "string",
+          "description": "an authorisation, item, transcription or programme id"
+         },
+         "reasons": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "kind",
+         "target",
+         "reasons"
+        ]
+       }
+      }
+     }
+    },
     "responses": {
-     "501": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Recommendation"
+        }
+       }
+      }
+     },
+     "400": {
       "$ref": "#/components/responses/Error"
      },
      "401": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "410": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/recommendations/{id}": {
+   "get": {
+    "operationId": "getRecommendation",
+    "summary": "A recommendation (not in API.md)",
+    "x-roles": [
+     "cnctr",
+     "pm"
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Recommendation"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/recommendations/{id}/follow-up": {
+   "post": {
+    "operationId": "recordFollowUp",
+    "summary": "The PM's follow-up of an interruption (L. 833-6; not in API.md)",
+    "x-roles": [
+     "pm"
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "response": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "response"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Recommendation"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "default": {
@@ -2498,7 +3131,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/ledger/checkpoint": {
    "get": {
     "operationId": "getLedgerCheckpoint",
-    "summary": "The latest checkpoint (C2SP signed note) (not built yet: 501)",
+    "summary": "The latest checkpoint (C2SP signed note)",
     "x-roles": [
      "cnctr"
     ],
@@ -2521,7 +3154,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/ledger/tile/{path}": {
    "get": {
     "operationId": "getLedgerTile",
-    "summary": "A tile, as C2SP tlog-tiles lays them out (path: the rest of the URL) (not built yet: 501)",
+    "summary": "A tile, as C2SP tlog-tiles lays them out (path: the rest of the URL)",
     "x-roles": [
      "cnctr"
     ],
@@ -2555,7 +3188,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/ledger/proof/{index}": {
    "get": {
     "operationId": "getLedgerProof",
-    "summary": "An offline proof (C2SP tlog-proof) (not built yet: 501)",
+    "summary": "An offline proof (C2SP tlog-proof)",
     "x-roles": [
      "cnctr"
     ],
@@ -2589,7 +3222,7 @@ constexpr std::string_view kDocument = R"openapi(
   "/v1/ledger/key": {
    "get": {
     "operationId": "getLedgerKey",
-    "summary": "The verifier key (not built yet: 501)",
+    "summary": "The verifier key",
     "x-roles": [
      "cnctr"
     ],
@@ -3358,6 +3991,282 @@ constexpr std::string_view kDocument = R"openapi(
      "decision",
      "suspension",
      "agents"
+    ]
+   },
+   "Transcription": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "transcription",
+       "extraction"
+      ]
+     },
+     "item": {
+      "type": "string"
+     },
+     "authorisation": {
+      "type": "string"
+     },
+     "technique": {
+      "type": "string"
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "other_purpose": {
+      "type": "boolean",
+      "description": "not a purpose of the authorisation: flagged and queued for the CNCTR (L. 822-4)"
+     },
+     "protected_profession": {
+      "type": "boolean",
+      "description": "the request concerned a protected profession (L. 821-7): queued for the CNCTR"
+     },
+     "made_by": {
+      "type": "string"
+     },
+     "made_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "destroy_by": {
+      "type": "string",
+      "format": "date-time",
+      "description": "its item's deadline: never kept after its item"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "kept",
+       "destroyed"
+      ]
+     }
+    },
+    "required": [
+     "id",
+     "type",
+     "item",
+     "authorisation",
+     "technique",
+     "purpose",
+     "other_purpose",
+     "protected_profession",
+     "made_by",
+     "made_at",
+     "destroy_by",
+     "state"
+    ]
+   },
+   "Transmission": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "transcription": {
+      "type": "string"
+     },
+     "recipient_service": {
+      "type": "string"
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "other_purpose": {
+      "type": "boolean"
+     },
+     "by": {
+      "type": "string"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "id",
+     "transcription",
+     "recipient_service",
+     "purpose",
+     "other_purpose",
+     "by",
+     "at"
+    ]
+   },
+   "QueueEntry": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "reason": {
+      "type": "string",
+      "enum": [
+       "other_purpose",
+       "protected_profession"
+      ]
+     },
+     "article": {
+      "type": "string"
+     },
+     "subject_kind": {
+      "type": "string",
+      "enum": [
+       "transcription",
+       "transmission"
+      ]
+     },
+     "subject": {
+      "type": "string"
+     },
+     "item": {
+      "type": "string"
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "authorised_purposes": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "ledger_index": {
+      "type": "integer",
+      "description": "the event that made the subject"
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "open",
+       "acknowledged"
+      ]
+     },
+     "acknowledged_by": {
+      "type": "string"
+     },
+     "acknowledged_at": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     }
+    },
+    "required": [
+     "id",
+     "reason",
+     "article",
+     "subject_kind",
+     "subject",
+     "item",
+     "purpose",
+     "authorised_purposes",
+     "ledger_index",
+     "created_at",
+     "state",
+     "acknowledged_by",
+     "acknowledged_at"
+    ]
+   },
+   "QueuePage": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/QueueEntry"
+      }
+     },
+     "next": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "Recommendation": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "interrupt",
+       "destroy",
+       "suspend_programme"
+      ]
+     },
+     "target": {
+      "type": "string"
+     },
+     "reasons": {
+      "type": "string"
+     },
+     "made_by": {
+      "type": "string"
+     },
+     "made_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "awaiting_follow_up",
+       "followed_up",
+       "executed"
+      ]
+     },
+     "destroys": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      },
+      "description": "destroy: what it destroyed (the item and its kept transcriptions, or one transcription)"
+     },
+     "follow_up": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "response": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       }
+      },
+      "nullable": true
+     }
+    },
+    "required": [
+     "id",
+     "kind",
+     "target",
+     "reasons",
+     "made_by",
+     "made_at",
+     "state",
+     "destroys",
+     "follow_up"
     ]
    }
   }

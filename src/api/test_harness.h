@@ -17,6 +17,8 @@
 #include "api/api.h"
 #include "cloison/seal.h"
 #include "rules/parser.h"
+#include "service/exploitation.h"
+#include "service/recommendation.h"
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
 #include "service/tokens.h"
@@ -92,6 +94,12 @@ class Harness {
     EXPECT_TRUE(opened.ok()) << opened.ToString();
     rnd_ = std::make_unique<service::Rnd>(*store_, book_, clock_, ids_);
     copies_ = std::make_unique<service::RndCopies>(*store_, book_, clock_, *vault_, *keys_);
+    exploitation_ =
+        std::make_unique<service::Exploitation>(*store_, book_, clock_, ids_, *vault_, dir_);
+    recommendations_ = std::make_unique<service::Recommendations>(*store_, clock_, ids_, *vault_,
+                                                                  *exploitation_, *rnd_);
+    opts.exploitation = exploitation_.get();
+    opts.recommendations = recommendations_.get();
     opts.vault = vault_.get();
     opts.rnd = rnd_.get();
     opts.rnd_copies = copies_.get();
@@ -112,6 +120,8 @@ class Harness {
   }
   ~Harness() {
     api_.reset();
+    recommendations_.reset();
+    exploitation_.reset();
     copies_.reset();
     rnd_.reset();
     vault_.reset();
@@ -209,6 +219,8 @@ class Harness {
   std::unique_ptr<service::Vault> vault_;
   std::unique_ptr<service::Rnd> rnd_;
   std::unique_ptr<service::RndCopies> copies_;
+  std::unique_ptr<service::Exploitation> exploitation_;
+  std::unique_ptr<service::Recommendations> recommendations_;
   std::unique_ptr<Api> api_;
   std::map<service::Role, User> users_;
   std::map<std::string, User> others_;

@@ -11,7 +11,9 @@
 #include "base/id.h"
 #include "base/log.h"
 #include "server/pki.h"
+#include "service/exploitation.h"
 #include "service/ledger.h"
+#include "service/recommendation.h"
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
 #include "service/tokens.h"
@@ -89,12 +91,18 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   service::Rnd rnd(*instance.store, instance.rulebook, wf_clock, ids);
   service::RndCopies rnd_copies(*instance.store, instance.rulebook, wf_clock, vault,
                                 *instance.root_keys);
+  service::Exploitation exploitation(*instance.store, instance.rulebook, wf_clock, ids, vault,
+                                     instance.dir);
+  service::Recommendations recommendations(*instance.store, wf_clock, ids, vault, exploitation,
+                                           rnd);
   api::ApiOptions api_options;
   api_options.test_clock = options.test_clock;
   api_options.ledger = ledger.get();
   api_options.vault = &vault;
   api_options.rnd = &rnd;
   api_options.rnd_copies = &rnd_copies;
+  api_options.exploitation = &exploitation;
+  api_options.recommendations = &recommendations;
   api::Api api(workflow, tokens, metrics, api_options);
 
   ServerOptions so = options.server;

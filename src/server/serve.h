@@ -1,10 +1,10 @@
 // `cloison serve` and `cloison demo`'s serving step: the API over an opened
 // instance, on HTTPS with the instance's PKI, until SIGTERM or SIGINT. It
 // builds the use cases over the instance (workflow, tokens, ledger, the
-// vault over the instance's root keys, R&D) and runs two schedules while
-// serving: a ledger checkpoint and the retention sweep, each every minute
-// by default. With the test clock, moving it (PUT /v1/test/clock) also
-// sweeps at once (api.h).
+// vault over the instance's root keys, R&D, exploitation, recommendations)
+// and runs two schedules while serving: a ledger checkpoint and the
+// retention sweep, each every minute by default. With the test clock, moving it (PUT
+// /v1/test/clock) also sweeps at once (api.h).
 //
 // Thread-safety: Serve blocks its caller; RunScheduledSweep may be called
 // from any thread (Api::RunSweep serialises sweeps).
