@@ -3,7 +3,8 @@
 // credentials, access table, JSON bodies, handlers) over a scratch instance.
 // Any bytes give an answer with the error format or a success, never a
 // crash. "Bearer ROLE" (e.g. "Bearer pm") stands for that role's token, so
-// the fuzzer reaches the handlers behind the access table.
+// the fuzzer reaches the handlers behind the access table, the vault's,
+// R&D's, exploitation's and recommendations' included (items up to 64 KiB).
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -17,10 +18,17 @@
 
 #include "api/api.h"
 #include "cli/embedded_rules.h"
+#include "cloison/seal.h"
 #include "rules/parser.h"
 #include "server/wire.h"
+#include "service/exploitation.h"
+#include "service/recommendation.h"
+#include "service/rnd.h"
+#include "service/rnd_copy.h"
 #include "service/tokens.h"
+#include "service/vault.h"
 #include "service/workflow.h"
+#include "vault/file_key_provider.h"
 
 namespace {
 using namespace cloison;
@@ -33,6 +41,13 @@ struct World {
   SequentialIdGenerator ids;
   std::unique_ptr<service::Workflow> workflow;
   std::unique_ptr<service::Tokens> tokens;
+  std::unique_ptr<vault::FileKeyProvider> keys;
+  seal::KeyPair centralising;
+  std::unique_ptr<service::Vault> vault;
+  std::unique_ptr<service::Rnd> rnd;
+  std::unique_ptr<service::RndCopies> copies;
+  std::unique_ptr<service::Exploitation> exploitation;
+  std::unique_ptr<service::Recommendations> recommendations;
   api::Metrics metrics;
   std::unique_ptr<api::Api> api;
   std::map<std::string, std::string> tokens_by_role;
@@ -53,8 +68,30 @@ World* Make() {
   w->store = std::move(st).value();
   w->workflow = std::make_unique<service::Workflow>(*w->store, w->book, w->clock, w->ids);
   w->tokens = std::make_unique<service::Tokens>(*w->store, w->clock);
+  auto keys = vault::FileKeyProvider::Open(std::filesystem::path(w->dir) / "keys" / "root");
+  if (!keys.ok()) __builtin_trap();
+  w->keys = std::move(keys).value();
+  w->centralising = seal::GenerateKeyPair();
+  service::VaultOptions vo;
+  vo.max_item_size = 64 << 10;
+  vo.centralising = &w->centralising;
+  w->vault =
+      std::make_unique<service::Vault>(*w->store, w->book, w->clock, w->ids, *w->keys, w->dir, vo);
+  if (!w->vault->Open().ok()) __builtin_trap();
+  w->rnd = std::make_unique<service::Rnd>(*w->store, w->book, w->clock, w->ids);
+  w->copies =
+      std::make_unique<service::RndCopies>(*w->store, w->book, w->clock, *w->vault, *w->keys);
+  w->exploitation = std::make_unique<service::Exploitation>(*w->store, w->book, w->clock, w->ids,
+                                                            *w->vault, w->dir);
+  w->recommendations = std::make_unique<service::Recommendations>(
+      *w->store, w->clock, w->ids, *w->vault, *w->exploitation, *w->rnd);
   api::ApiOptions opts;
   opts.test_clock = &w->clock;
+  opts.vault = w->vault.get();
+  opts.rnd = w->rnd.get();
+  opts.rnd_copies = w->copies.get();
+  opts.exploitation = w->exploitation.get();
+  opts.recommendations = w->recommendations.get();
   w->api = std::make_unique<api::Api>(*w->workflow, *w->tokens, w->metrics, opts);
   using service::Role;
   for (auto [role, service, minister] : {std::tuple{Role::kServiceAgent, "dgsi", ""},
