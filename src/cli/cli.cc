@@ -8,8 +8,10 @@
 #include "cli/args.h"
 #include "cli/demo.h"
 #include "cli/ledger_cmd.h"
+#include "cli/report_cmd.h"
 #include "cli/seal_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/user_cmd.h"
 #include "cli/embedded_rules.h"
 #include "rules/check.h"
 #include "rules/format.h"
@@ -35,6 +37,8 @@ commands:
   user add --data DIR --name NAME --role ROLE [--service S] [--minister M]
                         create a principal; prints its bearer token alone on
                         stdout; issues a client certificate (DIR/pki/clients/)
+  user revoke --data DIR --principal ID
+                        revoke every bearer token of a principal
   serve --data DIR [--listen 127.0.0.1:8443] [--test-clock]
                         serve the HTTPS API until SIGTERM; --test-clock enables
                         PUT /v1/test/clock
@@ -165,7 +169,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (args.empty()) return Usage(err, "missing COMMAND");
   const std::string& cmd = args[0];
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-    out << kUsage << "\n" << kLedgerUsage << "\n" << kSealUsage;
+    out << kUsage << "\n" << kLedgerUsage << "\n" << kSealUsage << "\n" << kReportUsage;
     return 0;
   }
   auto help_or = [&](const Args& a, auto fn) {
@@ -186,8 +190,10 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (IsLedgerCommand(cmd)) return RunLedgerCommand(args, out, err);
   if (cmd == "seal") return RunSealCommand(args, std::cin, out, err);
   if (cmd == "init") return help_or(ParseArgs(args, 1, {"--rulebook"}, {"--strict"}), Init);
+  if (cmd == "report") return RunReportCommand(args, out, err);
   if (cmd == "user") {
-    if (args.size() < 2 || args[1] != "add") return Usage(err, "user: want 'add'");
+    if (args.size() >= 2 && args[1] == "revoke") return RunUserRevokeCommand(args, out, err);
+    if (args.size() < 2 || args[1] != "add") return Usage(err, "user: want 'add' or 'revoke'");
     return help_or(ParseArgs(args, 2, {"--data", "--name", "--role", "--service", "--minister"}, {}),
                    UserAdd);
   }

@@ -169,7 +169,24 @@ TEST(CliTest, DemoRunsTheScenario) {
   EXPECT_NE(r.out.find("cloison.local/instance_"), std::string::npos);
   EXPECT_NE(r.out.find("\xE2\x80\x94 cloison.local/"), std::string::npos) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
+  // The annual report of the demo's year counts its items and destructions.
+  auto report = Cli({"report", "annual", "--data", dir, "--year", "2025", "--format", "csv"});
+  ASSERT_EQ(report.code, 0) << report.err;
+  EXPECT_NE(report.out.find("items"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("destructions"), std::string::npos) << report.out;
+  auto bad = Cli({"report", "annual", "--data", dir, "--year", "twenty"});
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("year"), std::string::npos) << bad.err;
   fs::remove_all(fs::path(dir).parent_path());
+}
+
+TEST(CliTest, UserRevokeIsDispatched) {
+  auto r = Cli({"user", "revoke", "--data", TempDir() + "/none", "--principal", "prn_x"});
+  EXPECT_EQ(r.code, 1);  // dispatched: the instance does not exist
+  EXPECT_NE(r.err.find("user revoke"), std::string::npos) << r.err;
+  auto u = Cli({"user", "frob"});
+  EXPECT_EQ(u.code, 2);
+  EXPECT_NE(u.err.find("'add' or 'revoke'"), std::string::npos) << u.err;
 }
 
 }  // namespace
