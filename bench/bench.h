@@ -15,9 +15,11 @@ struct Options {
   bool quick = false;
 };
 
-inline void Report(const std::string& name, double value, const std::string& unit, double reference) {
-  std::printf("{\"name\":\"%s\",\"value\":%.6g,\"unit\":\"%s\",\"reference_value\":%.6g,\"ratio\":%.4g}\n",
-              name.c_str(), value, unit.c_str(), reference, reference != 0 ? value / reference : 0.0);
+inline void Report(const std::string& name, double value, const std::string& unit,
+                   double reference) {
+  std::printf(
+      "{\"name\":\"%s\",\"value\":%.6g,\"unit\":\"%s\",\"reference_value\":%.6g,\"ratio\":%.4g}\n",
+      name.c_str(), value, unit.c_str(), reference, reference != 0 ? value / reference : 0.0);
   std::fflush(stdout);
 }
 
@@ -41,5 +43,6 @@ void GateBenchmarks(const Options& options);
 void LedgerBenchmarks(const Options& options);
 void VaultBenchmarks(const Options& options);
 void VaultIngestBenchmarks(const Options& options);
+void HttpBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

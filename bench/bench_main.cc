@@ -5,14 +5,15 @@
 
 int main(int argc, char** argv) {
   cloison::bench::Options options;
-  std::string_view only;  // run one group: gate, ledger, vault, ingest
+  std::string_view only;  // run one group: gate, ledger, vault, ingest, http
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest]\n");
+      std::fprintf(stderr,
+                   "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest|http]\n");
       return 2;
     }
   }
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
   if (run("ledger")) cloison::bench::LedgerBenchmarks(options);
   if (run("vault")) cloison::bench::VaultBenchmarks(options);
   if (run("ingest")) cloison::bench::VaultIngestBenchmarks(options);
+  if (run("http")) cloison::bench::HttpBenchmarks(options);
   return 0;
 }
