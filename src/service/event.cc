@@ -20,7 +20,10 @@ std::string EncodeEvent(const EventHeader& h, const Clock& clock, Time at, boost
 Result<int64_t> AppendEvent(store::WriteTx& tx, const Clock& clock, Time at, const EventHeader& h,
                             const store::Record& record, boost::json::object data) {
   data["record_kind"] = record.kind;
-  data["record_sha256"] = crypto::Hex(crypto::Sha256(record.body));
+  // Sha256Parts: the same digest, without the one-shot form's context
+  // allocation and algorithm lookup on every event.
+  data["record_sha256"] = crypto::Hex(crypto::Sha256Parts(
+      {{reinterpret_cast<const uint8_t*>(record.body.data()), record.body.size()}}));
   store::Event e;
   e.type = std::string(h.type);
   e.body = EncodeEvent(h, clock, at, std::move(data));

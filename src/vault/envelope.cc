@@ -350,6 +350,122 @@ Result<std::vector<uint8_t>> OpenEnvelope(const BucketKey& bucket, std::string_v
   return out;
 }
 
+// Items whose randomness is drawn by one call to the OS generator.
+constexpr size_t kRandomItemsPerDraw = 256;
+constexpr size_t kRandomPerItem = crypto::kAes256KeySize + crypto::kGcmNonceSize;
+
+struct EnvelopeSealer::State {
+  std::string bucket_id;
+  uint32_t chunk_size = 0;
+  RandomSource random;
+  crypto::AesGcm wrap;  // under the bucket key
+  crypto::SecretBytes pool{kRandomItemsPerDraw * kRandomPerItem};
+  size_t pool_used = kRandomItemsPerDraw * kRandomPerItem;  // empty
+  crypto::SecretBytes item_random{kRandomPerItem};
+  std::vector<uint8_t> aad;
+
+  explicit State(crypto::AesGcm g) : wrap(std::move(g)) {}
+
+  // The next item's data key (32) then wrap nonce (12), in the order
+  // EnvelopeWriter::Create draws them. With a caller's source, drawn from
+  // it each time (fixtures); else from the pool, refilled in bulk.
+  Status NextRandom() {
+    std::span<uint8_t> r = item_random.mutable_view();
+    if (random) {
+      RETURN_IF_ERROR(random(r.first(crypto::kAes256KeySize)));
+      return random(r.subspan(crypto::kAes256KeySize));
+    }
+    std::span<uint8_t> p = pool.mutable_view();
+    if (pool_used == p.size()) {
+      RETURN_IF_ERROR(crypto::RandomBytes(p));
+      pool_used = 0;
+    }
+    std::span<uint8_t> take = p.subspan(pool_used, kRandomPerItem);
+    std::memcpy(r.data(), take.data(), take.size());
+    // A data key lives only in its item's header (wrapped) and nowhere else.
+    std::fill(take.begin(), take.end(), 0);
+    pool_used += kRandomPerItem;
+    return Status::Ok();
+  }
+};
+
+EnvelopeSealer::EnvelopeSealer(std::unique_ptr<State> s) : s_(std::move(s)) {}
+EnvelopeSealer::EnvelopeSealer(EnvelopeSealer&&) noexcept = default;
+EnvelopeSealer& EnvelopeSealer::operator=(EnvelopeSealer&&) noexcept = default;
+EnvelopeSealer::~EnvelopeSealer() = default;
+
+Result<EnvelopeSealer> EnvelopeSealer::Create(const BucketKey& bucket,
+                                              const EnvelopeOptions& options) {
+  RETURN_IF_ERROR(CheckId(bucket.id(), "bucket id"));
+  RETURN_IF_ERROR(CheckChunkSize(options.chunk_size));
+  ASSIGN_OR_RETURN(crypto::AesGcm wrap, crypto::AesGcm::Create(bucket.key()));
+  auto s = std::make_unique<State>(std::move(wrap));
+  s->bucket_id = bucket.id();
+  s->chunk_size = options.chunk_size;
+  s->random = options.random;
+  return EnvelopeSealer(std::move(s));
+}
+
+size_t EnvelopeSealer::EnvelopeSize(std::string_view item_id, uint64_t content_size) const {
+  uint64_t chunks = content_size == 0 ? 1 : (content_size + s_->chunk_size - 1) / s_->chunk_size;
+  return 4 + 2 + 4 + (1 + item_id.size()) + (1 + s_->bucket_id.size()) + (1 + kWrappedDataKeySize) +
+         content_size + chunks * kChunkTagSize;
+}
+
+Result<size_t> EnvelopeSealer::Seal(std::string_view item_id, std::span<const uint8_t> content,
+                                    std::span<uint8_t> out) {
+  State& s = *s_;
+  RETURN_IF_ERROR(CheckId(item_id, "item id"));
+  if (out.size() != EnvelopeSize(item_id, content.size()))
+    return Status::InvalidArgument("envelope sealer: out: " + std::to_string(out.size()) +
+                                   " bytes, want " +
+                                   std::to_string(EnvelopeSize(item_id, content.size())));
+  RETURN_IF_ERROR(s.NextRandom());
+  std::span<const uint8_t> r = s.item_random.view();
+  std::span<const uint8_t> data_key = r.first(crypto::kAes256KeySize);
+  // Header: as EncodeHeader, written in place.
+  uint8_t* p = out.data();
+  std::memcpy(p, kMagic, 4);
+  p[4] = kEnvelopeVersion;
+  p[5] = 0;
+  for (int i = 0; i < 4; ++i) p[6 + i] = static_cast<uint8_t>(s.chunk_size >> (24 - 8 * i));
+  p += 10;
+  auto put_short = [&p](std::span<const uint8_t> b) {
+    *p++ = static_cast<uint8_t>(b.size());
+    std::memcpy(p, b.data(), b.size());
+    p += b.size();
+  };
+  put_short(AsBytes(item_id));
+  put_short(AsBytes(s.bucket_id));
+  *p++ = static_cast<uint8_t>(kWrappedDataKeySize);
+  // The wrap: nonce || AES-256-GCM(bucket key, data key) || tag, as WrapDataKey.
+  std::span<uint8_t> wrapped(p, kWrappedDataKeySize);
+  std::memcpy(wrapped.data(), r.data() + crypto::kAes256KeySize, crypto::kGcmNonceSize);
+  s.aad = DataKeyAad(item_id, s.bucket_id);
+  RETURN_IF_ERROR(s.wrap.Seal(wrapped.first(crypto::kGcmNonceSize), s.aad, data_key,
+                              wrapped.subspan(crypto::kGcmNonceSize)));
+  p += kWrappedDataKeySize;
+  const size_t header = static_cast<size_t>(p - out.data());
+  // Body: the chunks, every one but the last full, as EnvelopeWriter.
+  ASSIGN_OR_RETURN(crypto::AesGcm gcm, crypto::AesGcm::Create(data_key));
+  s.aad = ChunkAadPrefix(s.chunk_size, item_id);
+  std::array<uint8_t, 12> nonce{};
+  uint64_t index = 0;
+  size_t pos = 0;
+  std::span<uint8_t> body = out.subspan(header);
+  do {
+    size_t n = std::min<size_t>(content.size() - pos, s.chunk_size);
+    bool final = pos + n == content.size();
+    SetChunk(s.aad, nonce, index, final);
+    RETURN_IF_ERROR(gcm.Seal(nonce, s.aad, content.subspan(pos, n), body.first(n + kChunkTagSize)));
+    body = body.subspan(n + kChunkTagSize);
+    pos += n;
+    ++index;
+  } while (pos < content.size());
+  std::fill(s.item_random.mutable_view().begin(), s.item_random.mutable_view().end(), 0);
+  return header;
+}
+
 Result<std::vector<uint8_t>> RewrapEnvelopeHeader(std::span<const uint8_t> envelope,
                                                   const BucketKey& from, const BucketKey& to,
                                                   const RandomSource& random) {

@@ -112,6 +112,37 @@ Result<std::vector<uint8_t>> SealEnvelope(const BucketKey& bucket, std::string_v
 Result<std::vector<uint8_t>> OpenEnvelope(const BucketKey& bucket, std::string_view item_id,
                                           std::span<const uint8_t> envelope);
 
+// Seals many envelopes under one bucket key straight into the caller's
+// buffers (a segment's write buffer, SegmentAppender::Extend): the bucket
+// key's AES-GCM context is made once, and the randomness of each item (its
+// fresh data key, then the nonce of its wrap: 44 bytes) is drawn from the
+// OS generator for many items at once and wiped as it is used. Every item
+// still gets its own random data key; the bytes are those SealEnvelope
+// writes with the same randomness (the fixture test checks both).
+// Not thread-safe.
+class EnvelopeSealer {
+ public:
+  static Result<EnvelopeSealer> Create(const BucketKey& bucket,
+                                       const EnvelopeOptions& options = {});
+  EnvelopeSealer(EnvelopeSealer&&) noexcept;
+  EnvelopeSealer& operator=(EnvelopeSealer&&) noexcept;
+  ~EnvelopeSealer();
+
+  // Bytes of the envelope of `content_size` bytes of content for `item_id`.
+  size_t EnvelopeSize(std::string_view item_id, uint64_t content_size) const;
+  // Writes the envelope of `content` into `out`, which must hold exactly
+  // EnvelopeSize(item_id, content.size()) bytes; returns the size of its
+  // header. `out` must not overlap `content`.
+  Result<size_t> Seal(std::string_view item_id, std::span<const uint8_t> content,
+                      std::span<uint8_t> out);
+
+  struct State;
+
+ private:
+  explicit EnvelopeSealer(std::unique_ptr<State> s);
+  std::unique_ptr<State> s_;
+};
+
 // Moves an item to another bucket (a hold, a changed deadline): unwraps the
 // data key of the header at the start of `envelope` with `from` and returns
 // a new header wrapped by `to`. The caller replaces the first

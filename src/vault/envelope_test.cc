@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "vault/file_key_provider.h"
@@ -190,6 +191,62 @@ TEST(EnvelopeTest, FrozenFixtureV1) {
   EXPECT_EQ(h->bucket_id, "ops/2025-01-31");
   EXPECT_EQ(h->encoded_size, 10 + 10 + 15 + 61u);
   EXPECT_EQ(fixture.size(), h->encoded_size + content.size() + 16 * 3);
+}
+
+// The batch sealer writes what SealEnvelope writes: the frozen fixture,
+// byte for byte, from the same randomness.
+TEST(EnvelopeSealerTest, MakesTheFrozenFixture) {
+  std::string dir = std::string(CLOISON_SOURCE_DIR) + "/testdata/vault/";
+  BucketKey bucket = FixedBucket("ops/2025-01-31", 0);
+  std::vector<uint8_t> content = BytesOf(
+      "Cloison envelope fixture v1. Fixed keys, fixed randomness; never regenerate it in place.");
+  EnvelopeOptions o;
+  o.chunk_size = 32;
+  o.random = FixedRandom(0x80);
+  auto sealer = EnvelopeSealer::Create(bucket, o);
+  ASSERT_TRUE(sealer.ok()) << sealer.status().ToString();
+  std::vector<uint8_t> out(sealer->EnvelopeSize("item-0001", content.size()));
+  auto header = sealer->Seal("item-0001", content, out);
+  ASSERT_TRUE(header.ok()) << header.status().ToString();
+  std::ifstream in(dir + "envelope-v1.bin", std::ios::binary);
+  ASSERT_TRUE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(out, BytesOf(ss.str()));
+  EXPECT_EQ(*header, 10 + 10 + 15 + 61u);
+}
+
+// From the OS generator, in bulk: every size around the chunk boundaries
+// opens, over more items than one draw serves, and no two items share a
+// data key (their wraps differ, and each opens only as itself).
+TEST(EnvelopeSealerTest, RoundTripsWithAFreshDataKeyPerItem) {
+  BucketKey bucket = FixedBucket();
+  EnvelopeOptions o;
+  o.chunk_size = 64;
+  auto sealer = EnvelopeSealer::Create(bucket, o);
+  ASSERT_TRUE(sealer.ok());
+  const size_t sizes[] = {0, 1, 63, 64, 65, 128, 200};
+  std::set<std::vector<uint8_t>> wraps;
+  for (int i = 0; i < 300; ++i) {
+    std::string id = "item-" + std::to_string(i);
+    std::vector<uint8_t> content = Pattern(sizes[i % 7]);
+    std::vector<uint8_t> out(sealer->EnvelopeSize(id, content.size()));
+    auto header = sealer->Seal(id, content, out);
+    ASSERT_TRUE(header.ok()) << header.status().ToString();
+    auto h = ParseEnvelopeHeader(out);
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->encoded_size, *header);
+    wraps.insert(h->wrapped_data_key);
+    auto opened = OpenEnvelope(bucket, id, out);
+    ASSERT_TRUE(opened.ok()) << id << ": " << opened.status().ToString();
+    EXPECT_EQ(*opened, content);
+  }
+  EXPECT_EQ(wraps.size(), 300u);
+  std::vector<uint8_t> content = Pattern(10);
+  std::vector<uint8_t> small(sealer->EnvelopeSize("item-x", 10) - 1);
+  EXPECT_EQ(sealer->Seal("item-x", content, small).status().code(), Code::kInvalidArgument);
+  std::vector<uint8_t> out(sealer->EnvelopeSize("bad id", 10));
+  EXPECT_EQ(sealer->Seal("bad id", content, out).status().code(), Code::kInvalidArgument);
 }
 
 TEST(BucketKeyTest, IdsAndWrapping) {

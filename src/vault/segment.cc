@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -58,45 +59,104 @@ SegmentAppender::~SegmentAppender() {
     if (f.fd >= 0) ::close(f.fd);
 }
 
-Result<SegmentRef> SegmentAppender::Append(std::string_view bucket_id,
-                                           std::span<const uint8_t> bytes) {
+Result<SegmentAppender::File*> SegmentAppender::Open(std::string_view bucket_id) {
   auto it = files_.find(bucket_id);
-  if (it == files_.end()) {
-    ASSIGN_OR_RETURN(std::filesystem::path path, SegmentPath(dir_, bucket_id));
-    ASSIGN_OR_RETURN(bool made_root, MakeDir(dir_));
-    if (made_root) new_dirs_.push_back(dir_.parent_path());
-    ASSIGN_OR_RETURN(bool made, MakeDir(path.parent_path()));
-    if (made) new_dirs_.push_back(dir_);
-    int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
-      fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-      if (fd >= 0) new_dirs_.push_back(path.parent_path());
-    }
-    if (fd < 0) return Status::IoError(Errno("open " + path.string()));
-    off_t end = ::lseek(fd, 0, SEEK_END);
-    if (end < 0) {
-      ::close(fd);
-      return Status::IoError(Errno("seek " + path.string()));
-    }
-    it = files_.emplace(std::string(bucket_id), File{fd, static_cast<uint64_t>(end)}).first;
+  if (it != files_.end()) return &it->second;
+  ASSIGN_OR_RETURN(std::filesystem::path path, SegmentPath(dir_, bucket_id));
+  ASSIGN_OR_RETURN(bool made_root, MakeDir(dir_));
+  if (made_root) new_dirs_.push_back(dir_.parent_path());
+  ASSIGN_OR_RETURN(bool made, MakeDir(path.parent_path()));
+  if (made) new_dirs_.push_back(dir_);
+  int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) new_dirs_.push_back(path.parent_path());
   }
-  File& f = it->second;
+  if (fd < 0) return Status::IoError(Errno("open " + path.string()));
+  off_t end = ::lseek(fd, 0, SEEK_END);
+  if (end < 0) {
+    ::close(fd);
+    return Status::IoError(Errno("seek " + path.string()));
+  }
+  File f;
+  f.fd = fd;
+  f.end = f.written = static_cast<uint64_t>(end);
+  return &files_.emplace(std::string(bucket_id), std::move(f)).first->second;
+}
+
+namespace {
+
+Status WriteAll(int fd, const uint8_t* p, size_t n, uint64_t at, std::string_view bucket_id) {
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n =
-        ::pwrite(f.fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(f.end + done));
-    if (n < 0) {
+  while (done < n) {
+    ssize_t w = ::pwrite(fd, p + done, n - done, static_cast<off_t>(at + done));
+    if (w < 0) {
       if (errno == EINTR) continue;
       return Status::IoError(Errno("write segment " + std::string(bucket_id)));
     }
-    done += static_cast<size_t>(n);
+    done += static_cast<size_t>(w);
   }
-  SegmentRef ref{f.end, bytes.size()};
-  f.end += bytes.size();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SegmentAppender::Flush(std::string_view bucket_id, File& f) {
+  if (f.end == f.written) return Status::Ok();
+  RETURN_IF_ERROR(WriteAll(f.fd, f.buf.get(), f.end - f.written, f.written, bucket_id));
+  f.written = f.end;
+  // A buffer grown for one large item is not kept.
+  if (f.cap > 4 * kFlushBytes) {
+    f.buf.reset();
+    f.cap = 0;
+  }
+  return Status::Ok();
+}
+
+Result<SegmentRef> SegmentAppender::Append(std::string_view bucket_id,
+                                           std::span<const uint8_t> bytes) {
+  ASSIGN_OR_RETURN(File * f, Open(bucket_id));
+  RETURN_IF_ERROR(Flush(bucket_id, *f));
+  RETURN_IF_ERROR(WriteAll(f->fd, bytes.data(), bytes.size(), f->end, bucket_id));
+  SegmentRef ref{f->end, bytes.size()};
+  f->end += bytes.size();
+  f->written = f->end;
   return ref;
 }
 
+Result<SegmentAppender::Extent> SegmentAppender::Extend(std::string_view bucket_id, size_t length) {
+  ASSIGN_OR_RETURN(File * f, Open(bucket_id));
+  size_t used = f->end - f->written;
+  if (used > 0 && used + length > kFlushBytes) {
+    RETURN_IF_ERROR(Flush(bucket_id, *f));
+    used = 0;
+  }
+  if (used + length > f->cap) {
+    // Uninitialised on purpose: the caller fills every byte.
+    size_t cap = std::max({used + length, kFlushBytes, f->cap * 2});
+    std::unique_ptr<uint8_t[]> grown(new uint8_t[cap]);
+    if (used > 0) std::memcpy(grown.get(), f->buf.get(), used);
+    f->buf = std::move(grown);
+    f->cap = cap;
+  }
+  Extent e{{f->end, length}, std::span<uint8_t>(f->buf.get() + used, length)};
+  f->end += length;
+  return e;
+}
+
+Status SegmentAppender::StartWriteback() {
+  for (auto& [id, f] : files_) {
+    RETURN_IF_ERROR(Flush(id, f));
+#ifdef __linux__
+    // Advisory: an error here only means Sync() does all the waiting.
+    (void)::sync_file_range(f.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+  }
+  return Status::Ok();
+}
+
 Status SegmentAppender::Sync() {
+  for (auto& [id, f] : files_) RETURN_IF_ERROR(Flush(id, f));
   for (auto& [id, f] : files_)
     if (::fdatasync(f.fd) != 0) return Status::IoError(Errno("fdatasync segment " + id));
   for (const auto& d : new_dirs_) RETURN_IF_ERROR(SyncDir(d));

@@ -5,8 +5,12 @@
 // wrapped data key) with zeros in place.
 //
 // Files are made 0600 in 0700 directories. Appends are made durable in
-// batches: many Append calls, then one Sync (fdatasync, and an fsync of the
-// directory when the file is new).
+// batches: many Append or Extend calls, then one Sync (fdatasync, and an
+// fsync of the directory when the file is new). Extend gives bytes to fill
+// in place in a write buffer (the vault seals envelopes straight into it),
+// so a batch of small items is one write, and a large item is never copied
+// between buffers; StartWriteback lets the disk work while the caller
+// prepares the records that will point at the bytes.
 //
 // Thread-safety: a SegmentAppender is not thread-safe; the free functions
 // are, but callers serialise writers to one file themselves (the vault does
@@ -47,15 +51,39 @@ class SegmentAppender {
   // Appends `bytes` to the segment of `bucket_id` (created if absent) and
   // says where they are. Not durable before Sync().
   Result<SegmentRef> Append(std::string_view bucket_id, std::span<const uint8_t> bytes);
+  // Reserves `length` bytes at the end of the segment of `bucket_id`
+  // (created if absent) for the caller to fill in place: where they will be
+  // in the file, and the bytes (uninitialised), valid until the next call
+  // on this appender. Written by the next Sync or StartWriteback (or
+  // earlier, when the file's buffer passes kFlushBytes); not durable
+  // before Sync(). Bytes reserved and not filled would be written as they
+  // are: fill all of them.
+  struct Extent {
+    SegmentRef ref;
+    std::span<uint8_t> bytes;
+  };
+  Result<Extent> Extend(std::string_view bucket_id, size_t length);
+  // Writes what is buffered and asks the kernel to start writing it back
+  // (sync_file_range on Linux), without waiting: the Sync() that follows
+  // then waits less. Durability still comes only from Sync().
+  Status StartWriteback();
   // fdatasync of every file appended to, fsync of every directory in which
   // a file or a directory was created.
   Status Sync();
 
+  // A file's buffer is written out when an Extend would take it past this.
+  static constexpr size_t kFlushBytes = 1 << 20;
+
  private:
   struct File {
     int fd = -1;
-    uint64_t end = 0;
+    uint64_t end = 0;                // end of the segment, buffered bytes included
+    uint64_t written = 0;            // end of what has been written to the file
+    std::unique_ptr<uint8_t[]> buf;  // bytes [written, end)
+    size_t cap = 0;
   };
+  Result<File*> Open(std::string_view bucket_id);
+  Status Flush(std::string_view bucket_id, File& f);
   std::filesystem::path dir_;
   std::map<std::string, File, std::less<>> files_;
   std::vector<std::filesystem::path> new_dirs_;  // directories to fsync

@@ -49,6 +49,57 @@ TEST(SegmentTest, AppendsSyncReadEraseAndDestroy) {
   EXPECT_EQ(*ReadSegment(vault, "L851-1/2029-01-31", rc), a);
 }
 
+// Bytes filled in place and plain appends interleave in file order, across
+// the buffer's flush threshold, and an appender dropped before Sync leaves
+// its buffered bytes unwritten (nothing points at them).
+TEST(SegmentTest, ExtendFillsInPlaceInOrderWithAppends) {
+  TempDir dir;
+  auto vault = dir.path() / "vault";
+  const std::string id = "L852-3/2025-01-31";
+  std::vector<uint8_t> expect;
+  std::vector<SegmentRef> refs;
+  {
+    SegmentAppender app(vault);
+    for (int i = 0; i < 40; ++i) {
+      size_t n = i % 5 == 4 ? SegmentAppender::kFlushBytes / 3 : 1000 + i;
+      auto e = app.Extend(id, n);
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      ASSERT_EQ(e->bytes.size(), n);
+      EXPECT_EQ(e->ref.offset, expect.size());
+      for (size_t k = 0; k < n; ++k) e->bytes[k] = static_cast<uint8_t>(i + k);
+      for (size_t k = 0; k < n; ++k) expect.push_back(static_cast<uint8_t>(i + k));
+      refs.push_back(e->ref);
+      if (i % 7 == 3) {
+        std::vector<uint8_t> a = BytesOf("plain append " + std::to_string(i));
+        auto r = app.Append(id, a);
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r->offset, expect.size());
+        expect.insert(expect.end(), a.begin(), a.end());
+      }
+      if (i == 20) {
+        ASSERT_TRUE(app.StartWriteback().ok());
+      }
+    }
+    ASSERT_TRUE(app.Sync().ok());
+  }
+  auto all = ReadSegment(vault, id, {0, expect.size()});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(*all == expect);
+  auto one = ReadSegment(vault, id, refs[9]);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ((*one)[0], 9);
+  {
+    SegmentAppender app(vault);
+    auto e = app.Extend(id, 10);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->ref.offset, expect.size());
+    std::fill(e->bytes.begin(), e->bytes.end(), 1);
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat((vault / "L852-3/2025-01-31.seg").c_str(), &st), 0);
+  EXPECT_EQ(static_cast<size_t>(st.st_size), expect.size());
+}
+
 TEST(SegmentTest, BucketIdsThatWouldLeaveTheVaultAreRefused) {
   TempDir dir;
   for (const char* bad : {"nocompartment", "../x/2025-01-01", "a/..", "a/b/c", "/2025-01-01"}) {
