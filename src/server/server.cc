@@ -95,7 +95,8 @@ struct Server::Impl {
         options(o),
         ctx(ssl::context::tls_server),
         acceptor(asio::make_strand(ioc)),
-        signals(acceptor.get_executor()) {}
+        signals(acceptor.get_executor()),
+        handlers(static_cast<size_t>(o.handler_threads)) {}
 
   Status Configure(const TlsFiles& tls);
   asio::awaitable<void> Accept();
@@ -111,6 +112,9 @@ struct Server::Impl {
   asio::signal_set signals;
   uint16_t port = 0;
   std::vector<std::thread> threads;
+  // Runs api.Handle off the I/O threads. Joined by Wait, after the I/O
+  // threads: a session waiting for its handler keeps ioc's work alive.
+  asio::thread_pool handlers;
 
   std::mutex mu;
   bool stopping = false;                                       // guarded by mu
@@ -311,7 +315,14 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       auto req = parser.release();
       open = req.keep_alive();
       api::HttpRequest in = ToApiRequest(req, cn);
-      resp = api.Handle(in);
+      // On the handler pool, not here: a handler may block (a write waits
+      // for its commit) and would hold an I/O thread. The answer comes back
+      // through this session's strand. `in` lives in this frame, which
+      // stays suspended until the handler is done.
+      resp = co_await asio::co_spawn(
+          handlers.get_executor(),
+          [this, &in]() -> asio::awaitable<api::HttpResponse> { co_return api.Handle(in); },
+          asio::use_awaitable);
     }
     if (stopping_flag.load()) open = false;
     http::response<http::string_body> res = ToBeastResponse(resp, version, open);
@@ -381,6 +392,9 @@ Server::~Server() {
 Result<std::unique_ptr<Server>> Server::Start(api::Api& api, const TlsFiles& tls,
                                               const ServerOptions& options) {
   if (options.threads < 1) return Status::InvalidArgument("threads: want >= 1");
+  if (options.handler_threads < 1)
+    return Status::InvalidArgument("handler_threads: got " +
+                                   std::to_string(options.handler_threads) + ", want >= 1");
   ASSIGN_OR_RETURN(tcp::endpoint ep, ParseListen(options.listen));
   auto impl = std::make_unique<Impl>(api, options);
   RETURN_IF_ERROR(impl->Configure(tls));
@@ -421,6 +435,8 @@ void Server::Wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->threads.clear();
+  // Every session has ended, so no handler is queued or running.
+  impl_->handlers.join();
 }
 
 }  // namespace cloison::server

@@ -3,8 +3,13 @@
 // keep-alive, bounded by the limits below, and a graceful shutdown: stop
 // accepting, finish the requests in flight, close idle connections.
 //
-// Each connection is a coroutine on its own strand; handlers run there
-// (the use cases are synchronous), `threads` at a time.
+// Each connection is a coroutine on its own strand, served by `threads` I/O
+// threads. The use cases are synchronous (a write waits for its fsync), so
+// handlers never run there: the session hands the request to a pool of
+// `handler_threads` threads and resumes on its strand with the answer. Many
+// requests can thus wait in handlers at once (item ingest waits for a group
+// commit, api/ingest_batcher.h) while the I/O threads keep reading and
+// writing other connections.
 //
 // Thread-safety: Shutdown may be called from any thread (also from a signal
 // handler set up by the server itself); Wait from one.
@@ -31,7 +36,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
-  int threads = 2;
+  int threads = 2;           // I/O threads: TLS, HTTP parsing, writing answers
+  int handler_threads = 32;  // requests in api::Api::Handle at once, at most
   size_t max_connections = 1024;
   bool handle_signals = false;  // SIGTERM and SIGINT start a graceful shutdown
 };
@@ -52,7 +58,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   uint16_t port() const;
-  // Graceful: idempotent, returns at once; Wait() returns when done.
+  // Graceful: idempotent, returns at once; Wait() returns when done (the
+  // requests in handlers answered, then the handler pool joined).
   void Shutdown();
   void Wait();
 
