@@ -36,6 +36,7 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 
 Api::Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics, ApiOptions options)
     : workflow_(workflow), tokens_(tokens), metrics_(metrics), options_(options) {
+  if (options_.vault) ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_);
   AddRoutes();
 }
 

@@ -10,17 +10,21 @@
 //
 // Thread-safety: Handle and RunSweep are thread-safe (the use cases are; the
 // router is built in the constructor and never changed; sweeps are
-// serialised by a mutex of their own).
+// serialised by a mutex of their own; item ingest goes through an
+// IngestBatcher, whose committer thread the Api owns and joins when
+// destroyed, after answering every item submitted).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
 
 #include "api/http.h"
+#include "api/ingest_batcher.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "base/clock.h"
@@ -164,6 +168,9 @@ class Api {
   Router router_;
   std::atomic<bool> ready_{true};
   std::mutex sweep_mu_;  // one sweep at a time (RunSweep, POST /retention/sweep)
+  // With a vault: POST /v1/items goes through it (group commit). Declared
+  // last, destroyed first: its committer drains before the rest goes.
+  std::unique_ptr<IngestBatcher> ingest_batcher_;
 };
 
 }  // namespace cloison::api
