@@ -190,7 +190,13 @@ std::vector<rules::Violation> ReadViolations(const json::value* v) {
 
 void Escape(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
+  // Runs of characters that need no escape are appended whole.
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -199,16 +205,14 @@ void Escape(std::string& out, std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
@@ -236,12 +240,22 @@ void CanonicalInto(std::string& out, const json::value& v) {
       return;
     }
     case json::kind::object: {
-      std::vector<const json::key_value_pair*> kvs;
-      for (const auto& kv : v.as_object()) kvs.push_back(&kv);
-      std::sort(kvs.begin(), kvs.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+      // Sorted through pointers on the stack for the usual small objects.
+      const json::object& o = v.as_object();
+      const json::key_value_pair* small[32];
+      std::vector<const json::key_value_pair*> large;
+      const json::key_value_pair** kvs = small;
+      if (o.size() > std::size(small)) {
+        large.resize(o.size());
+        kvs = large.data();
+      }
+      size_t n = 0;
+      for (const auto& kv : o) kvs[n++] = &kv;
+      std::sort(kvs, kvs + n, [](auto* a, auto* b) { return a->key() < b->key(); });
       out += '{';
       bool first = true;
-      for (const auto* kv : kvs) {
+      for (size_t k = 0; k < n; ++k) {
+        const json::key_value_pair* kv = kvs[k];
         if (!first) out += ',';
         first = false;
         Escape(out, kv->key());
@@ -470,6 +484,10 @@ Result<authz::RequestDraft> DraftFromJson(const json::value& v) {
   r.RejectUnknown();
   if (!r.status().ok()) return r.status();
   return d;
+}
+
+void AppendCanonicalString(std::string& out, std::string_view s) {
+  Escape(out, s);
 }
 
 std::string Canonical(const json::value& v) {

@@ -34,5 +34,7 @@ Result<authz::RequestDraft> DraftFromJson(const boost::json::value& v);
 // Canonical JSON (doc/formats/event.md): object keys sorted by their UTF-8
 // bytes, no insignificant whitespace, integers only, minimal string escapes.
 std::string Canonical(const boost::json::value& v);
+// Appends `s` as Canonical writes a string: quoted, minimal escapes.
+void AppendCanonicalString(std::string& out, std::string_view s);
 
 }  // namespace cloison::service

@@ -3,10 +3,11 @@
 // metadata and hashes, never content (grounds, reasons, item bytes).
 #pragma once
 
+#include <boost/json.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -25,9 +26,37 @@ struct EventHeader {
 // Builds the canonical body: {"actor","at","clock","data","subject","type","v"}.
 std::string EncodeEvent(const EventHeader& h, const Clock& clock, Time at, boost::json::object data);
 
+// One field of an event's data for EncodeEventFields: a string, an integer
+// or a boolean under its key. Views: the caller keeps the bytes alive.
+struct EventField {
+  enum class Type { kString, kInt, kBool };
+  std::string_view key;
+  Type type = Type::kString;
+  std::string_view str;
+  int64_t num = 0;
+  bool flag = false;
+
+  static EventField Str(std::string_view k, std::string_view v) {
+    return {k, Type::kString, v, 0, false};
+  }
+  static EventField Int(std::string_view k, int64_t v) { return {k, Type::kInt, {}, v, false}; }
+  static EventField Bool(std::string_view k, bool v) { return {k, Type::kBool, {}, 0, v}; }
+};
+
+// The bytes EncodeEvent gives for a data object holding exactly these
+// fields (distinct keys), without building JSON values: for the events
+// written once per item (item.ingested, item.destroyed), where building
+// and sorting a boost::json object cost more than the rest of the event.
+std::string EncodeEventFields(const EventHeader& h, const Clock& clock, Time at,
+                              std::vector<EventField> data);
+
 // Appends an event whose data also carries the SHA-256 of the record body it
 // describes ("record_sha256"), binding the ledger entry to the stored state.
 Result<int64_t> AppendEvent(store::WriteTx& tx, const Clock& clock, Time at, const EventHeader& h,
                             const store::Record& record, boost::json::object data);
+// The same with EncodeEventFields.
+Result<int64_t> AppendEventFields(store::WriteTx& tx, const Clock& clock, Time at,
+                                  const EventHeader& h, const store::Record& record,
+                                  std::vector<EventField> data);
 
 }  // namespace cloison::service

@@ -243,22 +243,20 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
     const ItemMeta& m = p.meta;
     store::Record rec = ItemRecord(m);
     RETURN_IF_ERROR(tx->Put(rec));
-    RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"item.ingested", actor.id, m.id}, rec,
-                                {{"item", m.id},
-                                 {"authorisation", m.authorisation},
-                                 {"technique", m.technique},
-                                 {"service", m.service},
-                                 {"kind", std::string(rules::ItemKindName(m.kind))},
-                                 {"collected_at", FormatTime(m.collected_at)},
-                                 {"destroy_by", FormatTime(m.deadline.destroy_by)},
-                                 {"rule", m.deadline.rule},
-                                 {"article", m.deadline.article},
-                                 {"size", static_cast<int64_t>(m.size)},
-                                 {"envelope_sha256", m.envelope_sha256},
-                                 {"sealed", m.arrived_sealed},
-                                 {"encrypted", m.encrypted},
-                                 {"bucket", m.bucket}})
-                        .status());
+    const std::string collected_at = FormatTime(m.collected_at);
+    const std::string destroy_by = FormatTime(m.deadline.destroy_by);
+    using F = EventField;
+    RETURN_IF_ERROR(
+        AppendEventFields(
+            *tx, v.clock, now, {"item.ingested", actor.id, m.id}, rec,
+            {F::Str("item", m.id), F::Str("authorisation", m.authorisation),
+             F::Str("technique", m.technique), F::Str("service", m.service),
+             F::Str("kind", rules::ItemKindName(m.kind)), F::Str("collected_at", collected_at),
+             F::Str("destroy_by", destroy_by), F::Str("rule", m.deadline.rule),
+             F::Str("article", m.deadline.article), F::Int("size", static_cast<int64_t>(m.size)),
+             F::Str("envelope_sha256", m.envelope_sha256), F::Bool("sealed", m.arrived_sealed),
+             F::Bool("encrypted", m.encrypted), F::Str("bucket", m.bucket)})
+            .status());
   }
   // Durable before the records that point at them are committed.
   RETURN_IF_ERROR(app.Sync());

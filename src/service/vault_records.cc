@@ -3,6 +3,7 @@
 
 #include "crypto/random.h"
 #include "crypto/sha256.h"
+#include "service/codec.h"
 #include "service/event.h"
 #include "service/vault_internal.h"
 
@@ -82,6 +83,60 @@ Result<json::object> ParseBody(const std::string& body, const std::string& what)
   return std::move(v.get_object());
 }
 
+// Writes a record body as JSON, fields in the order given, without
+// building JSON values first (item and destruction records are written
+// once per item at ingest and in the sweep).
+class BodyWriter {
+ public:
+  BodyWriter() {
+    out_.reserve(768);
+    out_ += '{';
+  }
+  BodyWriter& Str(std::string_view k, std::string_view v) {
+    Key(k);
+    AppendCanonicalString(out_, v);
+    return *this;
+  }
+  BodyWriter& Int(std::string_view k, int64_t v) {
+    Key(k);
+    out_ += std::to_string(v);
+    return *this;
+  }
+  BodyWriter& Bool(std::string_view k, bool v) {
+    Key(k);
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  BodyWriter& OptTime(std::string_view k, const std::optional<Time>& t) {
+    if (t) return Int(k, ToMicros(*t));
+    Key(k);
+    out_ += "null";
+    return *this;
+  }
+  BodyWriter& Strs(std::string_view k, const std::vector<std::string>& v) {
+    Key(k);
+    out_ += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) out_ += ',';
+      AppendCanonicalString(out_, v[i]);
+    }
+    out_ += ']';
+    return *this;
+  }
+  std::string Done() {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void Key(std::string_view k) {
+    if (out_.size() > 1) out_ += ',';
+    AppendCanonicalString(out_, k);
+    out_ += ':';
+  }
+  std::string out_;
+};
+
 json::value OptTimeJson(const std::optional<Time>& t) {
   if (!t) return nullptr;
   return ToMicros(*t);
@@ -90,33 +145,33 @@ json::value OptTimeJson(const std::optional<Time>& t) {
 }  // namespace
 
 store::Record ItemRecord(const ItemMeta& m) {
-  json::array holds;
-  for (const auto& h : m.holds) holds.push_back(json::value(h));
-  json::object o{{"id", m.id},
-                 {"authorisation", m.authorisation},
-                 {"technique", m.technique},
-                 {"service", m.service},
-                 {"minister", m.minister},
-                 {"kind", rules::ItemKindName(m.kind)},
-                 {"target", m.target},
-                 {"collected_at", ToMicros(m.collected_at)},
-                 {"ingested_at", ToMicros(m.ingested_at)},
-                 {"state", m.state},
-                 {"arrived_sealed", m.arrived_sealed},
-                 {"encrypted", m.encrypted},
-                 {"decrypted_at", OptTimeJson(m.decrypted_at)},
-                 {"destroy_by", ToMicros(m.deadline.destroy_by)},
-                 {"rule", m.deadline.rule},
-                 {"article", m.deadline.article},
-                 {"analysis_until", OptTimeJson(m.analysis_until)},
-                 {"holds", std::move(holds)},
-                 {"size", static_cast<int64_t>(m.size)},
-                 {"envelope_sha256", m.envelope_sha256},
-                 {"compartment", m.compartment},
-                 {"bucket", m.bucket},
-                 {"offset", static_cast<int64_t>(m.offset)},
-                 {"length", static_cast<int64_t>(m.length)},
-                 {"header_length", static_cast<int64_t>(m.header_length)}};
+  std::string body = BodyWriter()
+                         .Str("id", m.id)
+                         .Str("authorisation", m.authorisation)
+                         .Str("technique", m.technique)
+                         .Str("service", m.service)
+                         .Str("minister", m.minister)
+                         .Str("kind", rules::ItemKindName(m.kind))
+                         .Str("target", m.target)
+                         .Int("collected_at", ToMicros(m.collected_at))
+                         .Int("ingested_at", ToMicros(m.ingested_at))
+                         .Str("state", m.state)
+                         .Bool("arrived_sealed", m.arrived_sealed)
+                         .Bool("encrypted", m.encrypted)
+                         .OptTime("decrypted_at", m.decrypted_at)
+                         .Int("destroy_by", ToMicros(m.deadline.destroy_by))
+                         .Str("rule", m.deadline.rule)
+                         .Str("article", m.deadline.article)
+                         .OptTime("analysis_until", m.analysis_until)
+                         .Strs("holds", m.holds)
+                         .Int("size", static_cast<int64_t>(m.size))
+                         .Str("envelope_sha256", m.envelope_sha256)
+                         .Str("compartment", m.compartment)
+                         .Str("bucket", m.bucket)
+                         .Int("offset", static_cast<int64_t>(m.offset))
+                         .Int("length", static_cast<int64_t>(m.length))
+                         .Int("header_length", static_cast<int64_t>(m.header_length))
+                         .Done();
   store::Record r;
   r.kind = kItemKind;
   r.id = m.id;
@@ -128,13 +183,20 @@ store::Record ItemRecord(const ItemMeta& m) {
   // A held item has no end: the sweep never sees it (L. 822-2 II).
   r.ends_at = m.holds.empty() ? ToMicros(m.deadline.destroy_by) : 0;
   r.group = m.bucket;
-  r.body = json::serialize(o);
+  r.body = std::move(body);
   return r;
 }
 
 Result<ItemMeta> ItemFromRecord(const store::Record& r) {
-  ASSIGN_OR_RETURN(json::object o, ParseBody(r.body, "item " + r.id));
-  Reader in{o, "item " + r.id, {}};
+  // Parsed into a buffer on the stack (the sweep reads every due item):
+  // no allocation for an ordinary record.
+  unsigned char scratch[4096];
+  json::monotonic_resource mr(scratch, sizeof scratch);
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec, &mr);
+  if (ec || !v.is_object())
+    return Status::Corruption("item " + r.id + ": body is not a JSON object");
+  Reader in{v.get_object(), "item " + r.id, {}};
   ItemMeta m;
   m.id = in.Str("id");
   m.authorisation = in.Str("authorisation");
@@ -168,25 +230,27 @@ Result<ItemMeta> ItemFromRecord(const store::Record& r) {
 }
 
 store::Record DestructionRecord(const Destruction& d) {
-  json::object o{{"item", d.item},
-                 {"kind", d.kind},
-                 {"technique", d.technique},
-                 {"authorisation", d.authorisation},
-                 {"service", d.service},
-                 {"envelope_sha256", d.envelope_sha256},
-                 {"collected_at", ToMicros(d.collected_at)},
-                 {"reason", d.reason},
-                 {"rule", d.rule},
-                 {"article", d.article},
-                 {"destroy_by", ToMicros(d.destroy_by)},
-                 {"destroyed_at", ToMicros(d.destroyed_at)},
-                 {"late", d.late},
-                 {"method", d.method},
-                 {"bucket", d.bucket},
-                 {"root_epoch", static_cast<int64_t>(d.root_epoch)},
-                 {"recommendation", d.recommendation},
-                 {"actor", d.actor},
-                 {"ledger_index", d.ledger_index}};
+  std::string body = BodyWriter()
+                         .Str("item", d.item)
+                         .Str("kind", d.kind)
+                         .Str("technique", d.technique)
+                         .Str("authorisation", d.authorisation)
+                         .Str("service", d.service)
+                         .Str("envelope_sha256", d.envelope_sha256)
+                         .Int("collected_at", ToMicros(d.collected_at))
+                         .Str("reason", d.reason)
+                         .Str("rule", d.rule)
+                         .Str("article", d.article)
+                         .Int("destroy_by", ToMicros(d.destroy_by))
+                         .Int("destroyed_at", ToMicros(d.destroyed_at))
+                         .Bool("late", d.late)
+                         .Str("method", d.method)
+                         .Str("bucket", d.bucket)
+                         .Int("root_epoch", static_cast<int64_t>(d.root_epoch))
+                         .Str("recommendation", d.recommendation)
+                         .Str("actor", d.actor)
+                         .Int("ledger_index", d.ledger_index)
+                         .Done();
   store::Record r;
   r.kind = kDestructionKind;
   r.id = d.item;
@@ -195,7 +259,7 @@ store::Record DestructionRecord(const Destruction& d) {
   r.service = d.service;
   r.starts_at = ToMicros(d.collected_at);
   r.ends_at = ToMicros(d.destroyed_at);
-  r.body = json::serialize(o);
+  r.body = std::move(body);
   return r;
 }
 
@@ -366,22 +430,18 @@ Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMe
   RETURN_IF_ERROR(tx.Delete(kItemKind, m.id));
   store::Record rec = DestructionRecord(d);
   RETURN_IF_ERROR(tx.Put(rec));
-  ASSIGN_OR_RETURN(int64_t index,
-                   AppendEvent(tx, v.clock, now, {"item.destroyed", actor, m.id}, rec,
-                               {{"item", m.id},
-                                {"kind", d.kind},
-                                {"technique", d.technique},
-                                {"authorisation", d.authorisation},
-                                {"envelope_sha256", d.envelope_sha256},
-                                {"reason", reason},
-                                {"rule", d.rule},
-                                {"article", d.article},
-                                {"destroy_by", FormatTime(d.destroy_by)},
-                                {"late", d.late},
-                                {"method", method},
-                                {"bucket", d.bucket},
-                                {"root_epoch", static_cast<int64_t>(root_epoch)},
-                                {"recommendation", recommendation}}));
+  const std::string destroy_by = FormatTime(d.destroy_by);
+  using F = EventField;
+  ASSIGN_OR_RETURN(
+      int64_t index,
+      AppendEventFields(
+          tx, v.clock, now, {"item.destroyed", actor, m.id}, rec,
+          {F::Str("item", m.id), F::Str("kind", d.kind), F::Str("technique", d.technique),
+           F::Str("authorisation", d.authorisation), F::Str("envelope_sha256", d.envelope_sha256),
+           F::Str("reason", reason), F::Str("rule", d.rule), F::Str("article", d.article),
+           F::Str("destroy_by", destroy_by), F::Bool("late", d.late), F::Str("method", method),
+           F::Str("bucket", d.bucket), F::Int("root_epoch", static_cast<int64_t>(root_epoch)),
+           F::Str("recommendation", recommendation)}));
   if (index != d.ledger_index)
     return Status::Internal("destruction of " + m.id + ": ledger index " + std::to_string(index) +
                             ", want " + std::to_string(d.ledger_index));
