@@ -288,10 +288,28 @@ Result<crypto::SecretBytes> Vault::ReadContentIn(store::ReadTx& tx, const std::s
   return out;
 }
 
+namespace {
+
+// L. 822-2 III: data copied for a research and development programme are
+// read only through the R&D use case (service/rnd_copy.h), under the
+// programme's access rules; the vault's generic reads refuse them.
+Status RefuseRndCopy(const ItemMeta& m) {
+  if (m.compartment.rfind("rnd-", 0) == 0)
+    return Status::PermissionDenied(
+        "item " + m.id + ": compartment " + m.compartment +
+        " is an R&D programme's (L. 822-2 III): read it through the R&D use case, under the "
+        "programme's access rules");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<ItemMeta> Vault::GetItem(const Principal& actor, const std::string& id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kGic, Role::kCnctr}, "read item metadata"));
   ASSIGN_OR_RETURN(auto tx, impl_->store.BeginRead());
-  return LoadItem(*tx, id);
+  ASSIGN_OR_RETURN(ItemMeta m, LoadItem(*tx, id));
+  RETURN_IF_ERROR(RefuseRndCopy(m));
+  return m;
 }
 
 Result<crypto::SecretBytes> Vault::ReadContent(const Principal& actor, const std::string& id) {
@@ -300,6 +318,10 @@ Result<crypto::SecretBytes> Vault::ReadContent(const Principal& actor, const std
   // A write transaction: the read is in the ledger with it (invariant 5).
   ASSIGN_OR_RETURN(auto tx, impl_->store.BeginWrite());
   Time now = impl_->clock.Now();
+  {
+    ASSIGN_OR_RETURN(ItemMeta m, LoadItem(*tx, id));
+    RETURN_IF_ERROR(RefuseRndCopy(m));
+  }
   ASSIGN_OR_RETURN(crypto::SecretBytes content, ReadContentIn(*tx, id));
   ASSIGN_OR_RETURN(store::Record rec, tx->Get(kItemKind, id));
   store::Event e;

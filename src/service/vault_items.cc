@@ -148,6 +148,86 @@ Result<ItemMeta> Vault::TechnicalAnalysis(const Principal& actor, const std::str
 
 namespace {
 
+// Transcriptions and extractions (service/exploitation.h, doc/exploitation.md)
+// are records of this kind, grouped by the item they were made from, each
+// with a vault item of its own. The vault reads them at the record level so
+// that it does not depend on Exploitation, which is built on it.
+constexpr char kDerivedKind[] = "transcription";
+
+struct Derived {
+  store::Record rec;
+  ItemMeta item;
+  bool item_gone = false;  // its vault item is already destroyed
+};
+
+// The kept transcriptions and extractions of `item_id`, with their vault
+// items. FailedPrecondition (nothing changed) when one of them is held: a
+// hold freezes it (L. 822-2 II), and it may not outlive its item (L. 822-3).
+Result<std::vector<Derived>> KeptDerivedOf(Vault& vault, store::ReadTx& tx,
+                                           const std::string& item_id) {
+  store::Filter f;
+  f.kind = kDerivedKind;
+  f.group = item_id;
+  f.states = {"kept"};
+  ASSIGN_OR_RETURN(auto recs, tx.List(f));
+  std::vector<Derived> out;
+  for (auto& r : recs) {
+    Derived d;
+    auto m = vault.LoadItem(tx, r.id);
+    if (m.ok()) {
+      if (m->state == kItemHeld)
+        return Status::FailedPrecondition("item " + item_id + ": its " + kDerivedKind + " " + r.id +
+                                          " is held (L. 822-2 II): release its holds first");
+      d.item = *std::move(m);
+    } else if (IsDestroyed(m.status())) {
+      d.item_gone = true;
+    } else {
+      return m.status();
+    }
+    d.rec = std::move(r);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+// L. 822-3: a transcription or extraction is never kept after its item. Its
+// vault item is destroyed like the item (same reason, rule and article) and
+// its record marked destroyed, with `transcription.destroyed`.
+Status DestroyDerived(Vault::Impl& v, store::WriteTx& tx, Derived& d, Time now,
+                      const std::string& actor, const std::string& reason,
+                      const retention::Deadline& under, uint32_t epoch,
+                      const std::string& recommendation) {
+  int64_t index = -1;
+  if (!d.item_gone) {
+    ASSIGN_OR_RETURN(Destruction x, DestroyItem(v, tx, d.item, now, actor, reason, under,
+                                                "crypto-erase: wrapped data key overwritten", epoch,
+                                                recommendation, /*erase_header=*/true));
+    index = x.ledger_index;
+  }
+  std::string what = std::string(kDerivedKind) + " " + d.rec.id;
+  boost::system::error_code ec;
+  json::value body = json::parse(d.rec.body, ec);
+  if (ec) return Status::Corruption(what + ": body is not JSON: " + ec.message());
+  if (!body.is_object()) return Status::Corruption(what + ": body is not a JSON object");
+  json::object& o = body.as_object();
+  o["state"] = "destroyed";
+  d.rec.state = "destroyed";
+  d.rec.body = json::serialize(o);
+  RETURN_IF_ERROR(tx.Put(d.rec));
+  const json::value* type = o.if_contains("type");
+  const json::value* item = o.if_contains("item");
+  RETURN_IF_ERROR(AppendEvent(tx, v.clock, now, {"transcription.destroyed", actor, d.rec.id}, d.rec,
+                              {{"type", type != nullptr ? *type : json::value("")},
+                               {"item", item != nullptr ? *item : json::value("")},
+                               {"reason", reason},
+                               {"rule", under.rule},
+                               {"article", under.article},
+                               {"recommendation", recommendation},
+                               {"ledger_index", index}})
+                      .status());
+  return Status::Ok();
+}
+
 Result<Destruction> DestroyEarly(Vault::Impl& v, Vault& vault, const Principal& actor,
                                  const std::string& id, const std::string& reason,
                                  const std::string& recommendation) {
@@ -167,10 +247,16 @@ Result<Destruction> DestroyEarly(Vault::Impl& v, Vault& vault, const Principal& 
   } else {
     under = {m.deadline.destroy_by, std::string(retention::kRuleRecommendation), "L. 833-6"};
   }
+  // Checked before any header is erased, so a refusal changes nothing.
+  ASSIGN_OR_RETURN(std::vector<Derived> derived, KeptDerivedOf(vault, *tx, id));
   ASSIGN_OR_RETURN(uint32_t epoch, CurrentRootEpoch(*tx));
   ASSIGN_OR_RETURN(Destruction d, DestroyItem(v, *tx, m, now, actor.id, reason, under,
                                               "crypto-erase: wrapped data key overwritten", epoch,
                                               recommendation, /*erase_header=*/true));
+  // L. 822-3: its transcriptions and extractions go with it, in the same
+  // transaction.
+  for (auto& x : derived)
+    RETURN_IF_ERROR(DestroyDerived(v, *tx, x, now, actor.id, reason, under, epoch, recommendation));
   RETURN_IF_ERROR(tx->Commit());
   return d;
 }
