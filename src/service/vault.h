@@ -209,7 +209,9 @@ class Vault {
   Result<std::vector<Outcome<Ingested>>> IngestBatch(const Principal& actor,
                                                      std::span<const IngestInput> items);
 
-  // gic, cnctr. Metadata; IsDestroyed error for a destroyed item.
+  // gic, cnctr. Metadata; IsDestroyed error for a destroyed item;
+  // PermissionDenied for an item of an R&D compartment (L. 822-2 III): those
+  // are read through RndCopies, under the programme's rules.
   Result<ItemMeta> GetItem(const Principal& actor, const std::string& id);
   // gic, cnctr. The content; `item.read` (with the reader) in the ledger.
   // FailedPrecondition for a sealed item (the gic opens it first).
@@ -234,7 +236,9 @@ class Vault {
   // gic. Unrelated data (L. 852-3, L. 851-6, L. 852-1 II): destroyed now.
   // The envelope header (wrapped data key) is overwritten in its segment,
   // the item record is replaced by its destruction record. `item.destroyed`
-  // reason "unrelated". FailedPrecondition for a held item.
+  // reason "unrelated". Its kept transcriptions and extractions are destroyed
+  // with it, in the same transaction (never kept after their item, L. 822-3).
+  // FailedPrecondition for a held item, or one whose transcription is held.
   Result<Destruction> MarkUnrelated(const Principal& actor, const std::string& id);
   // gic or pm: a CNCTR destroy recommendation followed (L. 833-6), as
   // MarkUnrelated with reason "recommendation" and its id.
