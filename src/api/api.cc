@@ -72,9 +72,14 @@ void Api::AddRoutes() {
   // holds, the sweep and destructions; opening a sealed item, recording a
   // decryption and the technical-analysis exception are this API's own
   // additions (documented in openapi.json), as is reading a hold.
+  // A capability whose service was not given to this Api (tests build one
+  // without them) is routed and guarded, and answers 501.
+  auto when = [&](bool have, Result<HttpResponse> (Api::*fn)(const Call&), std::string_view what) {
+    return have ? h(fn) : NotBuilt(std::string(what) + " (not opened for this API)");
+  };
   const bool vault = options_.vault != nullptr;
   auto v = [&](Result<HttpResponse> (Api::*fn)(const Call&), std::string_view what) {
-    return vault ? h(fn) : NotBuilt(std::string(what) + " (no vault opened for this API)");
+    return when(vault, fn, what);
   };
   r.Add("POST", "/v1/items", "ingestItem", v(&Api::IngestItem, "item ingest"));
   r.Add("GET", "/v1/items/{id}", "getItem", v(&Api::GetItem, "items"));
@@ -99,7 +104,7 @@ void Api::AddRoutes() {
   const bool rnd = options_.rnd != nullptr;
   const bool copies = rnd && options_.rnd_copies != nullptr && vault;
   auto p = [&](Result<HttpResponse> (Api::*fn)(const Call&), bool have) {
-    return have ? h(fn) : NotBuilt("R&D programmes (not opened for this API)");
+    return when(have, fn, "R&D programmes");
   };
   r.Add("POST", "/v1/rnd/programmes", "submitRndProgramme", p(&Api::SubmitRndProgramme, rnd));
   r.Add("GET", "/v1/rnd/programmes/{id}", "getRndProgramme", p(&Api::GetRndProgramme, rnd));
@@ -119,7 +124,7 @@ void Api::AddRoutes() {
   const bool exploitation = options_.exploitation != nullptr;
   const bool recommendations = options_.recommendations != nullptr;
   auto x = [&](Result<HttpResponse> (Api::*fn)(const Call&), bool have, std::string_view what) {
-    return have ? h(fn) : NotBuilt(std::string(what) + " (not opened for this API)");
+    return when(have, fn, what);
   };
   r.Add("POST", "/v1/items/{id}/transcriptions", "transcribeItem",
         x(&Api::TranscribeItem, exploitation, "transcriptions"));
