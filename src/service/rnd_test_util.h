@@ -6,14 +6,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/id.h"
+#include "crypto/aead.h"
 #include "rules/parser.h"
 #include "service/codec.h"
 #include "service/event.h"
@@ -22,7 +26,10 @@
 #include "service/vault.h"
 #include "service/workflow.h"
 #include "store/store.h"
+#include "vault/envelope.h"
 #include "vault/file_key_provider.h"
+#include "vault/key_provider.h"
+#include "vault/segment.h"
 
 namespace cloison::service {
 
@@ -56,6 +63,7 @@ class RndFixture : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
     std::filesystem::remove_all(keydir_);
+    for (const auto& c : copies_made_) std::filesystem::remove_all(c);
   }
 
   static std::string MakeTempDir() {
@@ -199,6 +207,70 @@ class RndFixture : public ::testing::Test {
     return n.ok() ? *n : -1;
   }
 
+  // --- Irrecoverability (PRODUCT.md invariant 4), as vault_shred_test.cc
+  // attacks it: a copy of the instance directory plus every key file. ---
+
+  // Every regular file under `dir`, path and bytes.
+  static std::vector<std::pair<std::string, std::string>> Files(const std::string& dir) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      out.emplace_back(e.path().string(), std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+    return out;
+  }
+  // Every 32-byte file under the directories: candidate root keys.
+  static std::vector<std::string> CandidateRoots(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& d : dirs)
+      for (auto& [path, bytes] : Files(d))
+        if (bytes.size() == 32) out.push_back(std::move(bytes));
+    return out;
+  }
+  // A copy of the instance directory (store and segments), as a backup.
+  std::string CopyInstance() {
+    std::string copy = MakeTempDir();
+    std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
+    copies_made_.push_back(copy);
+    return copy;
+  }
+  // From the store and segments under `copy`, opens vault item `id` with any
+  // of `roots`: its record, its bucket's wrapped key, its envelope. Returns
+  // the plaintext, or "" when nothing opens it.
+  static std::string Attack(const std::string& copy, const std::string& id,
+                            const std::vector<std::string>& roots) {
+    auto st = store::OpenSqlite(copy + "/cloison.db");
+    if (!st.ok()) return "";
+    auto rtx = (*st)->BeginRead();
+    if (!rtx.ok()) return "";
+    auto item = (*rtx)->Get("item", id);
+    if (!item.ok()) return "";
+    auto body = boost::json::parse(item->body).as_object();
+    std::string bucket(body["bucket"].as_string());
+    uint64_t offset = body["offset"].as_int64(), length = body["length"].as_int64();
+    auto brec = (*rtx)->Get("bucket", bucket);
+    if (!brec.ok()) return "";
+    std::string hex(boost::json::parse(brec->body).as_object()["wrapped"].as_string());
+    std::vector<uint8_t> wrapped;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+      wrapped.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    auto env = vault::ReadSegment(std::filesystem::path(copy) / "vault", bucket, {offset, length});
+    if (!env.ok() || wrapped.empty()) return "";
+    for (const auto& root : roots) {
+      std::span<const uint8_t> r(reinterpret_cast<const uint8_t*>(root.data()), root.size());
+      auto key = crypto::Aes256GcmOpenRandomNonce(r, vault::RootWrapAad(bucket),
+                                                  std::span(wrapped).subspan(1));
+      if (!key.ok()) continue;
+      auto bk = vault::BucketKey::FromBytes(bucket, key->view());
+      if (!bk.ok()) continue;
+      auto content = vault::OpenEnvelope(*bk, id, *env);
+      if (content.ok()) return std::string(content->begin(), content->end());
+    }
+    return "";
+  }
+
+  std::vector<std::string> copies_made_;
   std::string dir_, keydir_;
   std::unique_ptr<vault::FileKeyProvider> keys_;
   std::unique_ptr<Vault> vault_;

@@ -246,12 +246,16 @@ class Vault {
                                               const std::string& recommendation_id);
 
   // pm (L. 822-2 II). Held items move to the hold's own compartment and are
-  // never swept while any hold freezes them. `hold.placed`. Unknown or
-  // destroyed items: NotFound / destroyed error, nothing placed.
+  // never swept while any hold freezes them; so do their kept
+  // transcriptions and extractions (and those made while it stands), which
+  // no destruction may then reach either. `hold.placed` (with `derived`).
+  // Unknown or destroyed items: NotFound / destroyed error, nothing placed.
   Result<Hold> PlaceHold(const Principal& actor, const std::string& case_ref,
                          const std::vector<std::string>& item_ids);
   // pm. Items no other hold freezes go back to their deadline's bucket (a
-  // deadline already past: destroyed by the next sweep). `hold.released`.
+  // deadline already past: destroyed by the next sweep), the transcriptions
+  // and extractions it froze too, never after their item's deadline
+  // (L. 822-3). `hold.released` (with `derived`).
   Result<Hold> ReleaseHold(const Principal& actor, const std::string& hold_id);
   // pm, cnctr.
   Result<Hold> GetHold(const Principal& actor, const std::string& hold_id);
@@ -286,7 +290,9 @@ class Vault {
   // Stores `content` as a new item derived from `origin` (an R&D copy) in
   // `compartment` (retention::RndCompartment) with `deadline`; the sweep
   // destroys it like any item. The record is Put in `tx`; the segment append
-  // is durable on return. Returns the new item (id with `id_prefix`).
+  // is durable on return. Returns the new item (id with `id_prefix`). When
+  // `origin.holds` is not empty (a transcription of a held item), the copy
+  // is frozen by the same holds, in origin's hold bucket (L. 822-2 II).
   Result<ItemMeta> StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
                              const std::string& compartment, const retention::Deadline& deadline,
                              std::span<const uint8_t> content, std::string_view id_prefix = "itm");

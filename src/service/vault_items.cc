@@ -160,11 +160,25 @@ struct Derived {
   bool item_gone = false;  // its vault item is already destroyed
 };
 
+// "hold hld_a" or "holds hld_a, hld_b": for the messages of refusals.
+std::string HoldsText(const std::vector<std::string>& holds) {
+  std::string out = holds.size() == 1 ? "hold " : "holds ";
+  for (size_t i = 0; i < holds.size(); ++i) out += (i ? ", " : "") + holds[i];
+  return out;
+}
+
+// L. 822-2 II: data tied to a case before the Conseil d'État is not
+// destroyed while the case lasts. Every destruction of a frozen item or of
+// a frozen transcription or extraction is refused with this error.
+Status FrozenError(const std::string& what, const std::vector<std::string>& holds) {
+  return Status::FailedPrecondition(what + " is frozen by " + HoldsText(holds) +
+                                    " (L. 822-2 II): release the hold first");
+}
+
 // The kept transcriptions and extractions of `item_id`, with their vault
-// items. FailedPrecondition (nothing changed) when one of them is held: a
-// hold freezes it (L. 822-2 II), and it may not outlive its item (L. 822-3).
-Result<std::vector<Derived>> KeptDerivedOf(Vault& vault, store::ReadTx& tx,
-                                           const std::string& item_id) {
+// items (item_gone: swept with an old bucket already).
+Result<std::vector<Derived>> ListDerived(Vault& vault, store::ReadTx& tx,
+                                         const std::string& item_id) {
   store::Filter f;
   f.kind = kDerivedKind;
   f.group = item_id;
@@ -175,9 +189,6 @@ Result<std::vector<Derived>> KeptDerivedOf(Vault& vault, store::ReadTx& tx,
     Derived d;
     auto m = vault.LoadItem(tx, r.id);
     if (m.ok()) {
-      if (m->state == kItemHeld)
-        return Status::FailedPrecondition("item " + item_id + ": its " + kDerivedKind + " " + r.id +
-                                          " is held (L. 822-2 II): release its holds first");
       d.item = *std::move(m);
     } else if (IsDestroyed(m.status())) {
       d.item_gone = true;
@@ -187,6 +198,19 @@ Result<std::vector<Derived>> KeptDerivedOf(Vault& vault, store::ReadTx& tx,
     d.rec = std::move(r);
     out.push_back(std::move(d));
   }
+  return out;
+}
+
+// The same, for a destruction of the item: FailedPrecondition (nothing
+// changed) when one of them is held: a hold freezes it (L. 822-2 II), and
+// it may not outlive its item (L. 822-3).
+Result<std::vector<Derived>> KeptDerivedOf(Vault& vault, store::ReadTx& tx,
+                                           const std::string& item_id) {
+  ASSIGN_OR_RETURN(std::vector<Derived> out, ListDerived(vault, tx, item_id));
+  for (const Derived& d : out)
+    if (!d.item_gone && !d.item.holds.empty())
+      return FrozenError("item " + item_id + ": its " + kDerivedKind + " " + d.rec.id,
+                         d.item.holds);
   return out;
 }
 
@@ -234,9 +258,7 @@ Result<Destruction> DestroyEarly(Vault::Impl& v, Vault& vault, const Principal& 
   ASSIGN_OR_RETURN(auto tx, v.store.BeginWrite());
   Time now = v.clock.Now();
   ASSIGN_OR_RETURN(ItemMeta m, vault.LoadItem(*tx, id));
-  if (m.state == kItemHeld)
-    return Status::FailedPrecondition("item " + id +
-                                      " is held (L. 822-2 II): release its holds first");
+  if (!m.holds.empty()) return FrozenError("item " + id, m.holds);
   retention::Deadline under = m.deadline;
   if (reason == "unrelated") {
     const rules::Technique* t = TechniqueOf(v.book, m);
@@ -277,13 +299,54 @@ Result<Destruction> Vault::DestroyOnRecommendation(const Principal& actor, const
   return DestroyEarly(*impl_, *this, actor, id, "recommendation", recommendation_id);
 }
 
+namespace {
+
+// The item a transcription or extraction was made from ("" for any other
+// item), within `tx`.
+Result<std::string> ParentOf(store::ReadTx& tx, const std::string& id) {
+  auto rec = tx.Get(kDerivedKind, id);
+  if (rec.ok()) return rec->group;
+  if (rec.status().code() == Code::kNotFound) return std::string();
+  return rec.status();
+}
+
+// A transcription or extraction going back under its deadline on release
+// is never kept after its item (L. 822-3): its deadline is capped at its
+// item's (now, when the item is gone), and its record says so.
+Status CapToParent(Vault& vault, store::WriteTx& tx, ItemMeta& m, const std::string& parent,
+                   Time now) {
+  auto p = vault.LoadItem(tx, parent);
+  retention::Deadline cap;
+  if (p.ok()) {
+    cap = p->deadline;
+  } else if (IsDestroyed(p.status()) || p.status().code() == Code::kNotFound) {
+    cap = {now, m.deadline.rule, "L. 822-3"};
+  } else {
+    return p.status();
+  }
+  if (cap.destroy_by >= m.deadline.destroy_by) return Status::Ok();
+  m.deadline = cap;
+  ASSIGN_OR_RETURN(store::Record rec, tx.Get(kDerivedKind, m.id));
+  boost::system::error_code ec;
+  json::value body = json::parse(rec.body, ec);
+  if (ec || !body.is_object())
+    return Status::Corruption(std::string(kDerivedKind) + " " + m.id +
+                              ": body is not a JSON object");
+  body.as_object()["destroy_by"] = FormatTime(cap.destroy_by);
+  rec.ends_at = ToMicros(cap.destroy_by);
+  rec.body = json::serialize(body);
+  return tx.Put(rec);
+}
+
+}  // namespace
+
 Result<Hold> Vault::PlaceHold(const Principal& actor, const std::string& case_ref,
                               const std::vector<std::string>& item_ids) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kPm}, "place holds"));
   if (case_ref.empty()) return Status::InvalidArgument("case: missing");
   if (item_ids.empty()) return Status::InvalidArgument("items: empty, want at least one");
-  std::set<std::string> unique(item_ids.begin(), item_ids.end());
-  if (unique.size() != item_ids.size())
+  std::set<std::string> seen(item_ids.begin(), item_ids.end());
+  if (seen.size() != item_ids.size())
     return Status::InvalidArgument("items: an item is listed twice");
   RETURN_IF_ERROR(Open());
   Impl& v = *impl_;
@@ -299,8 +362,7 @@ Result<Hold> Vault::PlaceHold(const Principal& actor, const std::string& case_re
   ASSIGN_OR_RETURN(std::string hold_bucket,
                    vault::BucketId(retention::HoldCompartment(h.id), DateOf(now)));
   std::vector<std::pair<ItemMeta, ItemMeta>> moved;  // before, after
-  for (const auto& id : item_ids) {
-    ASSIGN_OR_RETURN(ItemMeta m, LoadItem(*tx, id));
+  auto freeze = [&](ItemMeta m) -> Status {
     ItemMeta before = m;
     m.holds.push_back(h.id);
     if (m.state != kItemSealed) m.state = kItemHeld;
@@ -308,15 +370,35 @@ Result<Hold> Vault::PlaceHold(const Principal& actor, const std::string& case_re
     if (m.holds.size() == 1) RETURN_IF_ERROR(MoveItem(v, *tx, m, hold_bucket, 0));
     RETURN_IF_ERROR(tx->Put(ItemRecord(m)));
     moved.emplace_back(std::move(before), std::move(m));
+    return Status::Ok();
+  };
+  for (const auto& id : item_ids) {
+    ASSIGN_OR_RETURN(ItemMeta m, LoadItem(*tx, id));
+    RETURN_IF_ERROR(freeze(std::move(m)));
+  }
+  // L. 822-2 II: the item's kept transcriptions and extractions are its
+  // data in another form, so the hold freezes them too. They are encrypted
+  // in the item's old bucket, whose sweep would destroy them: they move
+  // with it into the hold's bucket (re-wrapped, old header erased).
+  json::array derived;
+  for (const auto& id : item_ids) {
+    ASSIGN_OR_RETURN(std::vector<Derived> kept, ListDerived(*this, *tx, id));
+    for (Derived& d : kept) {
+      if (d.item_gone || !seen.insert(d.rec.id).second) continue;
+      RETURN_IF_ERROR(freeze(std::move(d.item)));
+      derived.emplace_back(d.rec.id);
+    }
   }
   store::Record rec = HoldRecord(h);
   RETURN_IF_ERROR(tx->Put(rec));
   json::array items;
   for (const auto& id : item_ids) items.push_back(json::value(id));
-  RETURN_IF_ERROR(
-      AppendEvent(*tx, v.clock, now, {"hold.placed", actor.id, h.id}, rec,
-                  {{"case", case_ref}, {"items", std::move(items)}, {"article", "L. 822-2 II"}})
-          .status());
+  RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"hold.placed", actor.id, h.id}, rec,
+                              {{"case", case_ref},
+                               {"items", std::move(items)},
+                               {"derived", std::move(derived)},
+                               {"article", "L. 822-2 II"}})
+                      .status());
   RETURN_IF_ERROR(tx->Commit());
   for (const auto& [before, after] : moved)
     if (before.bucket != after.bucket)
@@ -341,18 +423,14 @@ Result<Hold> Vault::ReleaseHold(const Principal& actor, const std::string& hold_
     return Status::FailedPrecondition("hold " + hold_id + " is " + h.state + ", want placed");
   std::vector<std::pair<ItemMeta, ItemMeta>> moved;
   std::set<std::string> emptied;  // hold buckets that may be left empty
-  for (const auto& id : h.items) {
-    auto loaded = LoadItem(*tx, id);
-    if (!loaded.ok()) {
-      if (loaded.status().code() == Code::kNotFound || IsDestroyed(loaded.status())) continue;
-      return loaded.status();
-    }
-    ItemMeta m = *std::move(loaded);
+  auto unfreeze = [&](ItemMeta m) -> Status {
     ItemMeta before = m;
     m.holds.erase(std::remove(m.holds.begin(), m.holds.end(), h.id), m.holds.end());
     std::string target;
     if (m.holds.empty()) {
       if (m.state == kItemHeld) m.state = kItemStored;
+      ASSIGN_OR_RETURN(std::string parent, ParentOf(*tx, m.id));
+      if (!parent.empty()) RETURN_IF_ERROR(CapToParent(*this, *tx, m, parent, now));
       ASSIGN_OR_RETURN(target, DeadlineBucket(m));
     } else {
       // Still frozen: into the bucket of a hold that remains.
@@ -366,14 +444,40 @@ Result<Hold> Vault::ReleaseHold(const Principal& actor, const std::string& hold_
     }
     RETURN_IF_ERROR(tx->Put(ItemRecord(m)));
     moved.emplace_back(std::move(before), std::move(m));
+    return Status::Ok();
+  };
+  std::set<std::string> seen(h.items.begin(), h.items.end());
+  for (const auto& id : h.items) {
+    auto loaded = LoadItem(*tx, id);
+    if (!loaded.ok()) {
+      if (loaded.status().code() == Code::kNotFound || IsDestroyed(loaded.status())) continue;
+      return loaded.status();
+    }
+    RETURN_IF_ERROR(unfreeze(*std::move(loaded)));
+  }
+  // The transcriptions and extractions the hold froze with their items
+  // (PlaceHold, and those made while it stood: StoreCopy) go back under
+  // their deadline, never after their item's (L. 822-3).
+  json::array derived;
+  for (const auto& id : h.items) {
+    ASSIGN_OR_RETURN(std::vector<Derived> kept, ListDerived(*this, *tx, id));
+    for (Derived& d : kept) {
+      if (d.item_gone || !seen.insert(d.rec.id).second) continue;
+      const auto& holds = d.item.holds;
+      if (std::find(holds.begin(), holds.end(), h.id) == holds.end()) continue;
+      RETURN_IF_ERROR(unfreeze(std::move(d.item)));
+      derived.emplace_back(d.rec.id);
+    }
   }
   h.state = "released";
   h.released_at = now;
   store::Record rec = HoldRecord(h);
   RETURN_IF_ERROR(tx->Put(rec));
-  RETURN_IF_ERROR(AppendEvent(*tx, v.clock, now, {"hold.released", actor.id, h.id}, rec,
-                              {{"case", h.case_ref}, {"article", "L. 822-2 II"}})
-                      .status());
+  RETURN_IF_ERROR(
+      AppendEvent(
+          *tx, v.clock, now, {"hold.released", actor.id, h.id}, rec,
+          {{"case", h.case_ref}, {"derived", std::move(derived)}, {"article", "L. 822-2 II"}})
+          .status());
   // A hold bucket left with no item has no more reason to exist.
   std::vector<std::string> gone;
   for (const auto& b : emptied) {
@@ -416,15 +520,24 @@ Result<ItemMeta> Vault::StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
   ItemMeta m = origin;
   m.id = v.ids.Next(id_prefix);
   m.ingested_at = now;
-  m.state = kItemStored;
   m.arrived_sealed = false;
-  m.holds.clear();
   m.deadline = deadline;
   m.analysis_until.reset();
   m.size = content.size();
   m.compartment = compartment;
-  ASSIGN_OR_RETURN(m.bucket, DeadlineBucket(m));
-  ASSIGN_OR_RETURN(vault::BucketKey key, BucketKeyFor(v, tx, m.bucket, DueAt(deadline.destroy_by)));
+  // A transcription or extraction made from a frozen item is frozen with
+  // it (L. 822-2 II): same holds, in the hold bucket the item is in, never
+  // due; ReleaseHold gives it back its deadline.
+  m.state = m.holds.empty() ? kItemStored : kItemHeld;
+  int64_t due_at = 0;
+  if (m.holds.empty()) {
+    ASSIGN_OR_RETURN(m.bucket, DeadlineBucket(m));
+    due_at = DueAt(deadline.destroy_by);
+  } else if (m.bucket.rfind(retention::HoldCompartment(m.holds.front()) + "/", 0) != 0) {
+    return Status::Internal("item " + origin.id + " is held by " + m.holds.front() +
+                            " but is in bucket " + m.bucket);
+  }
+  ASSIGN_OR_RETURN(vault::BucketKey key, BucketKeyFor(v, tx, m.bucket, due_at));
   ASSIGN_OR_RETURN(std::vector<uint8_t> env, vault::SealEnvelope(key, m.id, content));
   ASSIGN_OR_RETURN(vault::EnvelopeHeader h, vault::ParseEnvelopeHeader(env));
   vault::SegmentAppender app(v.vault_dir);
