@@ -13,12 +13,13 @@ namespace cloison::service {
 namespace json = boost::json;
 namespace {
 
-constexpr std::array<std::pair<ProgrammeState, std::string_view>, 5> kStates{{
+constexpr std::array<std::pair<ProgrammeState, std::string_view>, 6> kStates{{
     {ProgrammeState::kAwaitingOpinion, "awaiting_opinion"},
     {ProgrammeState::kOpinionGiven, "opinion_given"},
     {ProgrammeState::kGranted, "granted"},
     {ProgrammeState::kRefused, "refused"},
     {ProgrammeState::kSuspended, "suspended"},
+    {ProgrammeState::kClosed, "closed"},
 }};
 
 json::object ToJson(const Programme& p) {
@@ -51,6 +52,17 @@ json::object ToJson(const Programme& p) {
     o["suspension"] = json::object{{"recommendation", p.suspension->recommendation},
                                    {"by", p.suspension->by},
                                    {"at", FormatTime(p.suspension->at)}};
+  o["resumption"] = nullptr;
+  if (p.resumption)
+    o["resumption"] = json::object{{"reasons", p.resumption->reasons},
+                                   {"by", p.resumption->by},
+                                   {"at", FormatTime(p.resumption->at)}};
+  o["closure"] = nullptr;
+  if (p.closure)
+    o["closure"] = json::object{{"reasons", p.closure->reasons},
+                                {"by", p.closure->by},
+                                {"at", FormatTime(p.closure->at)},
+                                {"copies_destroyed", p.closure->copies_destroyed}};
   return o;
 }
 
@@ -87,6 +99,17 @@ Result<Programme> FromBody(const std::string& id, const std::string& body) {
   if (const json::object* s = f.Obj("suspension")) {
     JsonFields g(*s, what + " suspension");
     p.suspension = ProgrammeSuspension{g.Str("recommendation"), g.Str("by"), g.At("at")};
+    RETURN_IF_ERROR(g.status());
+  }
+  if (const json::object* r = f.Obj("resumption")) {
+    JsonFields g(*r, what + " resumption");
+    p.resumption = ProgrammeResumption{g.Str("reasons"), g.Str("by"), g.At("at")};
+    RETURN_IF_ERROR(g.status());
+  }
+  if (const json::object* c = f.Obj("closure")) {
+    JsonFields g(*c, what + " closure");
+    p.closure =
+        ProgrammeClosure{g.Str("reasons"), g.Str("by"), g.At("at"), g.Int("copies_destroyed")};
     RETURN_IF_ERROR(g.status());
   }
   RETURN_IF_ERROR(f.status());
@@ -142,6 +165,8 @@ Result<Programme> ViewFor(const Principal& actor, Programme p) {
     case Role::kAdmin:
       if (p.opinion) p.opinion->reasons.clear();
       if (p.decision) p.decision->reasons.clear();
+      if (p.resumption) p.resumption->reasons.clear();
+      if (p.closure) p.closure->reasons.clear();
       return p;
     default:
       return Status::PermissionDenied("role " + std::string(RoleName(actor.role)) +
@@ -339,6 +364,35 @@ Result<Programme> Rnd::SuspendProgramme(store::WriteTx& tx, const Principal& act
                               {{"recommendation", recommendation_id}, {"service", p.draft.service}})
                       .status());
   return p;
+}
+
+Result<Programme> Rnd::ResumeProgramme(const Principal& actor, const std::string& id,
+                                       const std::string& reasons) {
+  // L. 822-2 III: the CNCTR checks the programme's compliance and recommends
+  // its suspension; the suspension is lifted by the CNCTR alone, on finding
+  // it complies again (see rnd.h).
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kCnctr}, "resume rnd programmes"));
+  RETURN_IF_ERROR(RequireText("reasons", reasons));
+  ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  Time now = clock_.Now();
+  ASSIGN_OR_RETURN(Programme p, Load(*tx, id));
+  if (p.state != ProgrammeState::kSuspended)
+    return Status::FailedPrecondition(StateError(p, "suspended"));
+  p.state = ProgrammeState::kGranted;
+  p.resumption = ProgrammeResumption{reasons, actor.id, now};
+  store::Record rec = RecordOf(p);
+  RETURN_IF_ERROR(tx->Put(rec));
+  RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"rnd.programme.resumed", actor.id, p.id}, rec,
+                              {{"recommendation", p.suspension ? p.suspension->recommendation : ""},
+                               {"service", p.draft.service},
+                               {"reasons_sha256", crypto::Hex(crypto::Sha256(reasons))}})
+                      .status());
+  RETURN_IF_ERROR(tx->Commit());
+  return p;
+}
+
+store::Record Rnd::Record(const Programme& p) {
+  return RecordOf(p);
 }
 
 Result<Programme> Rnd::GetProgramme(const Principal& actor, const std::string& id) {

@@ -4,14 +4,16 @@
 // parameters are authorised in advance by the Prime Minister after a CNCTR
 // opinion (sec.); only agents specially cleared and assigned to it may read
 // its data; the CNCTR may recommend its suspension, which blocks every
-// access at once. The copies themselves (pseudonymised) are in
+// access at once, until the CNCTR lifts it (ResumeProgramme); the PM or
+// the minister of the programme's service closes it, which destroys its
+// copies (RndCopies::CloseProgramme). The copies themselves (pseudonymised) are in
 // service/rnd_copy.h; the record formats in doc/formats/rnd.md.
 //
 // One write transaction per use case, the change and its event together
 // (service/workflow.h is the pattern). Roles are denied by default.
 // Events: rnd.programme.submitted, rnd.programme.opinion,
 // rnd.programme.granted, rnd.programme.refused, rnd.programme.suspended,
-// rnd.agent.assigned.
+// rnd.programme.resumed, rnd.programme.closed (rnd_copy.h), rnd.agent.assigned.
 //
 // Errors: PermissionDenied (role, service, separation of duties), NotFound
 // (unknown programme or principal), InvalidArgument naming the field (bad
@@ -53,6 +55,7 @@ enum class ProgrammeState {
   kGranted,          // authorised: copies may be transferred and read
   kRefused,          // by the PM, or by the law on submission
   kSuspended,        // a CNCTR recommendation: no access at all
+  kClosed,           // ended by the PM or its service's minister; copies destroyed
 };
 std::string_view ProgrammeStateName(ProgrammeState s);
 std::optional<ProgrammeState> ParseProgrammeState(std::string_view s);
@@ -91,6 +94,20 @@ struct ProgrammeSuspension {
   Time at;
 };
 
+// The CNCTR lifting its suspension.
+struct ProgrammeResumption {
+  std::string reasons;
+  std::string by;
+  Time at;
+};
+
+struct ProgrammeClosure {
+  std::string reasons;
+  std::string by;
+  Time at;
+  int64_t copies_destroyed = 0;
+};
+
 struct Programme {
   std::string id;  // "rnp_..."
   ProgrammeDraft draft;
@@ -99,7 +116,9 @@ struct Programme {
   Time submitted_at;
   std::optional<ProgrammeOpinion> opinion;
   std::optional<ProgrammeDecision> decision;
-  std::optional<ProgrammeSuspension> suspension;
+  std::optional<ProgrammeSuspension> suspension;  // the last one
+  std::optional<ProgrammeResumption> resumption;  // the last one
+  std::optional<ProgrammeClosure> closure;
   std::vector<std::string> agents;           // assigned rnd_agent principal ids
   std::vector<rules::Violation> violations;  // why the law refused it on submission
 };
@@ -137,6 +156,16 @@ class Rnd {
                                      const std::string& id, const std::string& recommendation_id,
                                      Time now);
 
+  // cnctr: lifts the suspension of a suspended programme (FailedPrecondition
+  // otherwise), for `reasons` (required; the ledger keeps their hash): agents
+  // read again from this commit on. Only the CNCTR: the suspension is its
+  // act (L. 822-2 III: it checks the programme's compliance and recommends
+  // the suspension), so only its finding that the programme complies again
+  // lifts it; the PM's authorisation stands throughout and does not.
+  // `rnd.programme.resumed`.
+  Result<Programme> ResumeProgramme(const Principal& actor, const std::string& id,
+                                    const std::string& reasons);
+
   // Reads. cnctr, pm: every programme, whole. service_agent: its service's.
   // rnd_agent: the programmes it is assigned to. admin: every programme,
   // without the opinion's and decision's reasons (PRODUCT.md: an
@@ -149,6 +178,8 @@ class Rnd {
 
   // For the R&D copies (service/rnd_copy.h): the programme, within `tx`.
   static Result<Programme> Load(store::ReadTx& tx, const std::string& id);
+  // Its store record (kind rnd_programme), for a change made there.
+  static store::Record Record(const Programme& p);
 
  private:
   store::Store& store_;

@@ -234,6 +234,84 @@ Result<Outcome<RndCopy>> RndCopies::TransferToProgramme(const Principal& actor,
   return Outcome<RndCopy>{std::move(c), {}};
 }
 
+Result<Programme> RndCopies::CloseProgramme(const Principal& actor, const std::string& programme_id,
+                                            const std::string& reasons) {
+  RETURN_IF_ERROR(AllowRoles(actor, {Role::kPm, Role::kMinister}, "close rnd programmes"));
+  if (reasons.empty()) return Status::InvalidArgument("reasons: missing, want a text");
+  RETURN_IF_ERROR(vault_.Open());
+  ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  Time now = clock_.Now();
+  ASSIGN_OR_RETURN(Programme p, Rnd::Load(*tx, programme_id));
+  // Who ends a programme: L. 822-2 III names no one. The PM authorised it
+  // and may end what it authorised (as it terminates an authorisation,
+  // L. 821-4). The minister answering for the service that runs it (the
+  // one who signs its requests, L. 821-2) may too: the data are destroyed
+  // once no longer indispensable to the programme (L. 822-2 III), which is
+  // the service's call, and closing only ever destroys data sooner. The
+  // CNCTR does not close: it recommends suspension (L. 822-2 III, L. 833-6).
+  if (actor.role == Role::kMinister) {
+    const rules::Service* s = book_.FindService(p.draft.service, now);
+    if (s == nullptr) s = book_.FindService(p.draft.service);
+    if (s == nullptr || s->minister != actor.minister)
+      return Status::PermissionDenied("rnd programme " + p.id + " belongs to " + p.draft.service +
+                                      ", not a service of the " + actor.minister + " minister");
+  }
+  if (p.state != ProgrammeState::kGranted && p.state != ProgrammeState::kSuspended)
+    return Status::FailedPrecondition("rnd programme " + p.id + " is " +
+                                      std::string(ProgrammeStateName(p.state)) +
+                                      ", want granted or suspended");
+  // L. 822-2 II: a copy frozen by a hold is not destroyed while the case
+  // lasts; the programme stays open until the hold is released.
+  store::Filter cf;
+  cf.kind = kRndCopyKind;
+  cf.group = p.id;
+  ASSIGN_OR_RETURN(auto copy_recs, tx->List(cf));
+  for (const auto& r : copy_recs) {
+    auto m = vault_.LoadItem(*tx, r.id);
+    if (!m.ok()) {
+      if (IsDestroyed(m.status())) continue;  // swept on its day already
+      return m.status();
+    }
+    if (!m->holds.empty())
+      return Status::FailedPrecondition("rnd programme " + p.id + ": its copy " + r.id +
+                                        " is frozen by hold " + m->holds.front() +
+                                        " (L. 822-2 II): release the hold first");
+  }
+  ASSIGN_OR_RETURN(
+      std::vector<Destruction> destroyed,
+      vault_.ShredCompartment(*tx, retention::RndCompartment(p.id), actor.id, "programme_closed",
+                              std::string(kRuleRndProgrammeClosed), book_.rnd.cite.article));
+  // The pseudonym key goes with the copies: made due now like the
+  // compartment's buckets, the sweep deletes it and the root rotation makes
+  // earlier copies of its record useless.
+  bool key_destroyed = false;
+  auto key = tx->Get(kBucketKind, KeyBucketId(p.id));
+  if (key.ok()) {
+    key->ends_at = ToMicros(now);
+    RETURN_IF_ERROR(tx->Put(*key));
+    key_destroyed = true;
+  } else if (key.status().code() != Code::kNotFound) {
+    return key.status();
+  }
+  p.state = ProgrammeState::kClosed;
+  p.closure = ProgrammeClosure{reasons, actor.id, now, static_cast<int64_t>(destroyed.size())};
+  store::Record rec = Rnd::Record(p);
+  RETURN_IF_ERROR(tx->Put(rec));
+  json::array copies;
+  for (const auto& d : destroyed) copies.emplace_back(d.item);
+  RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"rnd.programme.closed", actor.id, p.id}, rec,
+                              {{"service", p.draft.service},
+                               {"copies", std::move(copies)},
+                               {"pseudonym_key_destroyed", key_destroyed},
+                               {"article", book_.rnd.cite.article},
+                               {"reasons_sha256", crypto::Hex(crypto::Sha256(reasons))}})
+                      .status());
+  RETURN_IF_ERROR(tx->Commit());
+  // The keys themselves: the sweep finds the buckets due (see above).
+  (void)vault_.Sweep();
+  return p;
+}
+
 Result<Programme> RndCopies::Readable(store::ReadTx& tx, const Principal& actor,
                                       const std::string& programme_id) {
   RETURN_IF_ERROR(AllowRoles(actor, {Role::kRndAgent, Role::kCnctr}, "read R&D data"));
@@ -244,6 +322,9 @@ Result<Programme> RndCopies::Readable(store::ReadTx& tx, const Principal& actor,
   if (std::find(p.agents.begin(), p.agents.end(), actor.id) == p.agents.end())
     return Status::PermissionDenied("rnd programme " + p.id + ": agent " + actor.id +
                                     " is not assigned to it (L. 822-2 III)");
+  if (p.state == ProgrammeState::kClosed)
+    return Status::FailedPrecondition("rnd programme " + p.id +
+                                      " is closed: its copies are destroyed (L. 822-2 III)");
   if (p.state == ProgrammeState::kSuspended)
     return Status::FailedPrecondition("rnd programme " + p.id +
                                       " is suspended on a CNCTR recommendation (L. 822-2 III)");

@@ -16,7 +16,9 @@
 //
 // Records: rnd_copy (one per copy, group = programme), rnd_register (the
 // collection-date register, when rnd.collection_date_register is on), and
-// the programme's key bucket. Events: rnd.item.copied, rnd.item.read.
+// the programme's key bucket. Events: rnd.item.copied, rnd.item.read,
+// rnd.programme.closed (with the vault's item.destroyed for each copy, and
+// bucket.destroyed and vault.root_rotated from the sweep that follows).
 //
 // Errors: PermissionDenied (role; an agent not assigned), NotFound (unknown
 // programme, item or copy), the vault's destroyed error (IsDestroyed) for a
@@ -49,6 +51,7 @@ namespace cloison::service {
 inline constexpr char kRndCopyKind[] = "rnd_copy";
 inline constexpr char kRndRegisterKind[] = "rnd_register";
 inline constexpr std::string_view kRuleRndMaxRetention = "rnd.max_retention";
+inline constexpr std::string_view kRuleRndProgrammeClosed = "rnd.programme_closed";
 
 struct RndCopy {
   std::string id;  // "rnc_...": also the id of the vault item holding the content
@@ -91,6 +94,23 @@ class RndCopies {
   // programme's agents. Empty when the rulebook keeps none.
   Result<std::vector<RegisterEntry>> Register(const Principal& actor,
                                               const std::string& programme_id);
+
+  // pm, or a minister for a programme of a service under its ministry
+  // (PermissionDenied otherwise): closes a granted or suspended programme
+  // (FailedPrecondition otherwise) for `reasons` (required; the ledger
+  // keeps their hash). In one transaction: every copy is destroyed (a
+  // destruction record and `item.destroyed` each, reason
+  // "programme_closed", rule rnd.programme_closed, L. 822-2 III), the
+  // programme's buckets and its pseudonym key are made due, and it is
+  // `closed` (`rnd.programme.closed`); then the vault's sweep destroys those
+  // keys and segments and rotates the root, so that no copy of the store
+  // taken earlier opens them. A copy frozen by a hold: FailedPrecondition
+  // naming the hold (L. 822-2 II), nothing changed. If that sweep fails the
+  // programme is closed all the same (committed) and the next sweep, which
+  // finds the buckets due, finishes it. From then on the programme refuses
+  // transfers, agents' reads and every change.
+  Result<Programme> CloseProgramme(const Principal& actor, const std::string& programme_id,
+                                   const std::string& reasons);
 
   // The bucket id of a programme's pseudonym key: "rndkey-<programme>/9999-12-31".
   static std::string KeyBucketId(const std::string& programme_id);

@@ -4,6 +4,7 @@
 // ledger; the pseudonym key survives the vault's root rotation.
 #include "service/rnd_copy.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "service/pseudonym.h"
@@ -215,6 +216,121 @@ TEST_F(RndCopyTest, DefaultProfileKeepsNoRegister) {
   auto reg = copies_->Register(cnctr_, programme_);
   ASSERT_TRUE(reg.ok());
   EXPECT_TRUE(reg->empty());
+}
+
+// Closing (L. 822-2 III): every copy destroyed with a destruction record and
+// its event, the compartment's bucket keys and the pseudonym key destroyed
+// by the sweep that follows, then every access and new copy refused.
+TEST_F(RndCopyTest, ClosingDestroysEveryCopyAndThePseudonymKey) {
+  std::string a = Ingest(auth_, "CLOSE-MARKER one +33 6 12 34 56 78");
+  std::string b = Ingest(auth_, "CLOSE-MARKER two", "correspondence", "",
+                         clock_.Now() - std::chrono::hours(24 * 9));  // another day's bucket
+  auto ca = copies_->TransferToProgramme(gic_, programme_, a);
+  auto cb = copies_->TransferToProgramme(gic_, programme_, b);
+  ASSERT_TRUE(ca.ok() && cb.ok());
+  std::string backup = CopyInstance();
+  ASSERT_NE(Attack(backup, ca->value.id, CandidateRoots({keydir_})), "");  // control
+  {
+    auto tx = store_->BeginRead();
+    ASSERT_TRUE((*tx)->Get("bucket", RndCopies::KeyBucketId(programme_)).ok());
+  }
+
+  auto closed = copies_->CloseProgramme(pm_, programme_, "research finished");
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->state, ProgrammeState::kClosed);
+  ASSERT_TRUE(closed->closure.has_value());
+  EXPECT_EQ(closed->closure->copies_destroyed, 2);
+  EXPECT_EQ(rnd_->GetProgramme(cnctr_, programme_)->closure->reasons, "research finished");
+
+  // Each copy: a destruction record under the programme's closing.
+  auto ds = vault_->ListDestructions(cnctr_, FromMicros(0));
+  ASSERT_TRUE(ds.ok());
+  int found = 0;
+  for (const auto& d : *ds) {
+    if (d.item != ca->value.id && d.item != cb->value.id) continue;
+    ++found;
+    EXPECT_EQ(d.reason, "programme_closed");
+    EXPECT_EQ(d.rule, kRuleRndProgrammeClosed);
+    EXPECT_EQ(d.article, book_->rnd.cite.article);
+    EXPECT_EQ(d.actor, pm_.id);
+  }
+  EXPECT_EQ(found, 2);
+  auto types = EventTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "item.destroyed"), 2);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "rnd.programme.closed"), 1);
+  // Two copy buckets and the key's, destroyed by the sweep; the root rotated.
+  EXPECT_EQ(std::count(types.begin(), types.end(), "bucket.destroyed"), 3);
+  EXPECT_EQ(types.back(), "vault.root_rotated");
+  {
+    auto tx = store_->BeginRead();
+    EXPECT_EQ((*tx)->Get("bucket", RndCopies::KeyBucketId(programme_)).status().code(),
+              Code::kNotFound);
+  }
+  // Nothing of the copies opens, from the live instance or the backup,
+  // with every key file now on the machine.
+  auto roots = CandidateRoots({keydir_, dir_, backup});
+  EXPECT_EQ(Attack(backup, ca->value.id, roots), "");
+  EXPECT_EQ(Attack(backup, cb->value.id, roots), "");
+  for (const auto& [path, bytes] : Files(dir_))
+    EXPECT_EQ(bytes.find("CLOSE-MARKER"), std::string::npos) << path;
+  // The originals are untouched.
+  EXPECT_TRUE(vault_->ReadContent(gic_, a).ok());
+
+  // Every access and new copy refused; the CNCTR finds the copies destroyed.
+  int64_t before = EventCount();
+  EXPECT_EQ(copies_->ReadRndContent(rnd_agent_, ca->value.id).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(copies_->ListCopies(rnd_agent_, programme_).status().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(IsDestroyed(copies_->ReadRndContent(cnctr_, ca->value.id).status()));
+  EXPECT_EQ(copies_->TransferToProgramme(gic_, programme_, a).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(rnd_->AssignAgent(admin_, programme_, rnd_agent_.id).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(rnd_->ResumeProgramme(cnctr_, programme_, "r").status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(copies_->CloseProgramme(pm_, programme_, "again").status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(EventCount(), before);
+}
+
+TEST_F(RndCopyTest, WhoMayCloseAndWhatStopsIt) {
+  std::string a = Ingest(auth_, "x");
+  auto ca = copies_->TransferToProgramme(gic_, programme_, a);
+  ASSERT_TRUE(ca.ok());
+  int64_t before = EventCount();
+  for (const Principal* p : {&dgsi_, &cnctr_, &gic_, &admin_, &rnd_agent_, &collector_})
+    EXPECT_EQ(copies_->CloseProgramme(*p, programme_, "r").status().code(), Code::kPermissionDenied)
+        << RoleName(p->role);
+  // A minister closes only the programmes of its ministry's services.
+  auto defence = Add("minister-defence", Role::kMinister, "", "defence");
+  EXPECT_EQ(copies_->CloseProgramme(defence, programme_, "r").status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(copies_->CloseProgramme(pm_, programme_, "").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(copies_->CloseProgramme(pm_, "rnp_none", "r").status().code(), Code::kNotFound);
+  // A copy frozen by a hold (L. 822-2 II): refused, naming the hold.
+  auto hold = vault_->PlaceHold(pm_, "CE-9", {ca->value.id});
+  ASSERT_TRUE(hold.ok()) << hold.status().ToString();
+  before = EventCount();
+  auto held = copies_->CloseProgramme(minister_, programme_, "r");
+  EXPECT_EQ(held.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(held.status().message().find(hold->id), std::string::npos);
+  EXPECT_NE(held.status().message().find("L. 822-2 II"), std::string::npos);
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_TRUE(copies_->ReadRndContent(rnd_agent_, ca->value.id).ok());
+  ASSERT_TRUE(vault_->ReleaseHold(pm_, hold->id).ok());
+  // Suspended, then closed by the minister of dgsi's ministry.
+  {
+    auto tx = store_->BeginWrite();
+    ASSERT_TRUE(rnd_->SuspendProgramme(**tx, cnctr_, programme_, "rec_1", clock_.Now()).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto closed = copies_->CloseProgramme(minister_, programme_, "no longer needed");
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->closure->by, minister_.id);
+  EXPECT_TRUE(IsDestroyed(copies_->ReadRndContent(cnctr_, ca->value.id).status()));
+  // A programme never granted cannot be closed.
+  std::string pending = Submitted();
+  EXPECT_EQ(copies_->CloseProgramme(pm_, pending, "r").status().code(), Code::kFailedPrecondition);
 }
 
 }  // namespace

@@ -234,5 +234,49 @@ TEST_F(RndTest, SuspensionAndViews) {
   (void)other;
 }
 
+TEST_F(RndTest, OnlyTheCnctrResumesASuspendedProgramme) {
+  std::string id = Granted();
+  EXPECT_EQ(rnd_->ResumeProgramme(cnctr_, id, "complies").status().code(),
+            Code::kFailedPrecondition);  // not suspended
+  {
+    auto tx = store_->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(
+        rnd_->SuspendProgramme(**tx, cnctr_, id, "rec_0000000000000001", clock_.Now()).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  int64_t before = EventCount();
+  // L. 822-2 III: the suspension is the CNCTR's; the PM, the service and
+  // the others may not lift it.
+  for (const Principal* p : {&pm_, &dgsi_, &minister_, &gic_, &admin_, &rnd_agent_, &collector_})
+    EXPECT_EQ(rnd_->ResumeProgramme(*p, id, "r").status().code(), Code::kPermissionDenied)
+        << RoleName(p->role);
+  auto empty = rnd_->ResumeProgramme(cnctr_, id, "");
+  EXPECT_EQ(empty.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(empty.status().message().find("reasons"), std::string::npos);
+  EXPECT_EQ(rnd_->ResumeProgramme(cnctr_, "rnp_none", "r").status().code(), Code::kNotFound);
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(rnd_->GetProgramme(pm_, id)->state, ProgrammeState::kSuspended);
+
+  clock_.Advance(std::chrono::hours(2));
+  auto r = rnd_->ResumeProgramme(cnctr_, id, "the parameters comply again");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->state, ProgrammeState::kGranted);
+  ASSERT_TRUE(r->resumption.has_value());
+  EXPECT_EQ(r->resumption->by, cnctr_.id);
+  EXPECT_EQ(r->resumption->at, clock_.Now());
+  // Stored, and read back; the suspension stays on record.
+  auto again = rnd_->GetProgramme(cnctr_, id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->resumption->reasons, "the parameters comply again");
+  EXPECT_EQ(again->suspension->recommendation, "rec_0000000000000001");
+  EXPECT_TRUE(rnd_->GetProgramme(admin_, id)->resumption->reasons.empty());
+  auto ev = Events().back();
+  EXPECT_EQ(ev.type, "rnd.programme.resumed");
+  EXPECT_NE(ev.body.find("rec_0000000000000001"), std::string::npos);
+  EXPECT_EQ(ev.body.find("comply again"), std::string::npos);  // its hash only
+  EXPECT_EQ(rnd_->ResumeProgramme(cnctr_, id, "again").status().code(), Code::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace cloison::service

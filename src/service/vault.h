@@ -287,6 +287,15 @@ class Vault {
   Result<ItemMeta> LoadItem(store::ReadTx& tx, const std::string& id);
   // The content of a stored (not sealed) item, within `tx`; no event.
   Result<crypto::SecretBytes> ReadContentIn(store::ReadTx& tx, const std::string& id);
+  // Destroys item `m` before its day, within `tx`, as MarkUnrelated does:
+  // its envelope header (the wrapped data key) overwritten in its segment,
+  // its record replaced by its destruction record (`reason`, the rule and
+  // article of `under`, `recommendation` if any), `item.destroyed`
+  // appended. Holds are the caller's to check first (L. 822-2 II).
+  Result<Destruction> DestroyEarlyIn(store::WriteTx& tx, const ItemMeta& m, Time now,
+                                     const std::string& actor, const std::string& reason,
+                                     const retention::Deadline& under,
+                                     const std::string& recommendation);
   // Stores `content` as a new item derived from `origin` (an R&D copy) in
   // `compartment` (retention::RndCompartment) with `deadline`; the sweep
   // destroys it like any item. The record is Put in `tx`; the segment append
@@ -296,6 +305,18 @@ class Vault {
   Result<ItemMeta> StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
                              const std::string& compartment, const retention::Deadline& deadline,
                              std::span<const uint8_t> content, std::string_view id_prefix = "itm");
+
+  // Crypto-shreds `compartment` (an R&D programme's, when it is closed),
+  // within `tx`: every item of its buckets is destroyed (a destruction
+  // record and `item.destroyed` each: `reason`, `rule`, `article`, method
+  // "crypto-erase: bucket key destroyed") and every bucket record of it is
+  // made due now, so that the next Sweep destroys the bucket keys and
+  // segments (`bucket.destroyed`) and rotates the root. Items of it frozen
+  // by a hold are in their hold's bucket and not reached: the caller
+  // refuses first (L. 822-2 II). One transaction, whatever the size.
+  Result<std::vector<Destruction>> ShredCompartment(
+      store::WriteTx& tx, const std::string& compartment, const std::string& actor,
+      const std::string& reason, const std::string& rule, const std::string& article);
 
   const VaultOptions& options() const { return options_; }
 

@@ -551,4 +551,55 @@ Result<ItemMeta> Vault::StoreCopy(store::WriteTx& tx, const ItemMeta& origin,
   return m;
 }
 
+Result<std::vector<Destruction>> Vault::ShredCompartment(
+    store::WriteTx& tx, const std::string& compartment, const std::string& actor,
+    const std::string& reason, const std::string& rule, const std::string& article) {
+  if (compartment.empty() || compartment.find('/') != std::string::npos)
+    return Status::InvalidArgument("compartment: got \"" + compartment + "\", want a name");
+  RETURN_IF_ERROR(Open());
+  Impl& v = *impl_;
+  Time now = v.clock.Now();
+  ASSIGN_OR_RETURN(uint32_t epoch, CurrentRootEpoch(tx));
+  // Its buckets are "<compartment>/<day>": the ids right after the prefix.
+  const std::string prefix = compartment + "/";
+  std::vector<store::Record> buckets;
+  store::Filter bf;
+  bf.kind = kBucketKind;
+  bf.after_id = prefix;
+  bf.limit = 1000;
+  for (bool more = true; more;) {
+    ASSIGN_OR_RETURN(std::vector<store::Record> page, tx.List(bf));
+    more = static_cast<int>(page.size()) == bf.limit;
+    for (store::Record& r : page) {
+      if (r.id.rfind(prefix, 0) != 0) {
+        more = false;
+        break;
+      }
+      buckets.push_back(std::move(r));
+    }
+    if (more) bf.after_id = buckets.back().id;
+  }
+  std::vector<Destruction> out;
+  for (store::Record& b : buckets) {
+    store::Filter items;
+    items.kind = kItemKind;
+    items.group = b.id;
+    ASSIGN_OR_RETURN(std::vector<store::Record> recs, tx.List(items));
+    for (const store::Record& r : recs) {
+      ASSIGN_OR_RETURN(ItemMeta m, ItemFromRecord(r));
+      if (!m.holds.empty()) return FrozenError("item " + m.id, m.holds);
+      // Destroyed by the destruction of its bucket's key, which the sweep
+      // does next (the same method as the sweep's).
+      ASSIGN_OR_RETURN(Destruction d, DestroyItem(v, tx, m, now, actor, reason,
+                                                  {m.deadline.destroy_by, rule, article},
+                                                  "crypto-erase: bucket key destroyed", epoch, "",
+                                                  /*erase_header=*/false));
+      out.push_back(std::move(d));
+    }
+    b.ends_at = ToMicros(now);  // due now: the sweep destroys its key
+    RETURN_IF_ERROR(tx.Put(b));
+  }
+  return out;
+}
+
 }  // namespace cloison::service
