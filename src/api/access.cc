@@ -56,6 +56,9 @@ const std::vector<Access>& AccessTable() {
       // R&D (L. 822-2 III): a first-circle agent submits, the CNCTR gives
       // its opinion, the PM decides and, with the administrator, assigns the
       // cleared agents; the GIC transfers; assigned agents and the CNCTR read.
+      // The CNCTR lifts the suspension it recommended; the PM or the
+      // minister of the programme's service closes it (checked by the use
+      // case: service/rnd_copy.h).
       {"submitRndProgramme", false, {kAgent}},
       {"getRndProgramme", false, {kAgent, kCnctr, kPm, kRnd, kAdmin}},
       {"giveRndOpinion", false, {kCnctr}},
@@ -63,6 +66,8 @@ const std::vector<Access>& AccessTable() {
       {"assignRndAgent", false, {kPm, kAdmin}},
       {"transferRndItem", false, {kGic}},
       {"getRndItemContent", false, {kRnd, kCnctr}},
+      {"resumeRndProgramme", false, {kCnctr}},
+      {"closeRndProgramme", false, {kPm, kMinister}},
       // Exploitation (L. 822-3, L. 822-4): the GIC alone transcribes,
       // extracts, transmits and destroys; the CNCTR reads everything and its
       // queue; an agent reads what was transmitted to its service (checked

@@ -116,6 +116,10 @@ void Api::AddRoutes() {
         p(&Api::TransferRndItem, copies));
   r.Add("GET", "/v1/rnd/items/{id}/content", "getRndItemContent",
         p(&Api::GetRndItemContent, copies));
+  r.Add("POST", "/v1/rnd/programmes/{id}/resume", "resumeRndProgramme",
+        p(&Api::ResumeRndProgramme, rnd));
+  r.Add("POST", "/v1/rnd/programmes/{id}/close", "closeRndProgramme",
+        p(&Api::CloseRndProgramme, copies));
   // Exploitation and recommendations (service/exploitation.h,
   // recommendation.h). API.md names transcriptions, transmissions and making
   // a recommendation; extractions, reading a transcription, destroying it

@@ -141,6 +141,8 @@ class Api {
   Result<HttpResponse> AssignRndAgent(const Call& c);
   Result<HttpResponse> TransferRndItem(const Call& c);
   Result<HttpResponse> GetRndItemContent(const Call& c);
+  Result<HttpResponse> ResumeRndProgramme(const Call& c);
+  Result<HttpResponse> CloseRndProgramme(const Call& c);
   // exploitation_handlers.cc: exploitation and recommendations.
   Result<HttpResponse> TranscribeItem(const Call& c);
   Result<HttpResponse> ExtractFromItem(const Call& c);

@@ -2485,6 +2485,147 @@ constexpr std::string_view kDocument = R"openapi(
     }
    }
   },
+  "/v1/rnd/programmes/{id}/resume": {
+   "post": {
+    "operationId": "resumeRndProgramme",
+    "summary": "Lift the CNCTR's suspension of an R&D programme (not in API.md)",
+    "x-roles": [
+     "cnctr"
+    ],
+    "description": "Addition to API.md: the CNCTR checks a programme's compliance and recommends its suspension (L. 822-2 III); it alone lifts it. The programme must be suspended (409 otherwise); reasons are required, the ledger keeps their hash (rnd.programme.resumed).",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "reasons": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "reasons"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/v1/rnd/programmes/{id}/close": {
+   "post": {
+    "operationId": "closeRndProgramme",
+    "summary": "Close an R&D programme, destroying its copies (not in API.md)",
+    "x-roles": [
+     "minister",
+     "pm"
+    ],
+    "description": "Addition to API.md: the PM, or the minister of the programme's service (403 for another ministry), closes a granted or suspended programme (409 otherwise, and while a hold freezes one of its copies, L. 822-2 II). Every copy is destroyed with a destruction record, its bucket keys and the programme's pseudonym key are destroyed by the sweep that follows; the programme then refuses every access and transfer (rnd.programme.closed).",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "identifier"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "reasons": {
+          "type": "string"
+         }
+        },
+        "required": [
+         "reasons"
+        ]
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RndProgramme"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
   "/v1/rnd/programmes/{id}/agents": {
    "post": {
     "operationId": "assignRndAgent",
@@ -3896,7 +4037,8 @@ constexpr std::string_view kDocument = R"openapi(
        "opinion_given",
        "granted",
        "refused",
-       "suspended"
+       "suspended",
+       "closed"
       ]
      },
      "submitted_by": {
@@ -3970,6 +4112,43 @@ constexpr std::string_view kDocument = R"openapi(
       },
       "nullable": true
      },
+     "resumption": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "reasons": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       }
+      },
+      "nullable": true
+     },
+     "closure": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+       "reasons": {
+        "type": "string"
+       },
+       "by": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       },
+       "copies_destroyed": {
+        "type": "integer"
+       }
+      },
+      "nullable": true
+     },
      "agents": {
       "type": "array",
       "items": {
@@ -3990,6 +4169,8 @@ constexpr std::string_view kDocument = R"openapi(
      "opinion",
      "decision",
      "suspension",
+     "resumption",
+     "closure",
      "agents"
     ]
    },

@@ -3,7 +3,9 @@
 // follows the request pattern: an agent of a first-circle service submits,
 // the CNCTR gives its opinion, the PM decides; the PM or the administrator
 // assigns the cleared rnd_agents; the GIC transfers items; assigned agents
-// and the CNCTR read the copies. What a reader may see of a programme is
+// and the CNCTR read the copies; the CNCTR lifts a suspension it
+// recommended, the PM or the service's minister closes a programme, which
+// destroys its copies. What a reader may see of a programme is
 // decided by the use case (Rnd::GetProgramme), not here.
 #include <boost/json.hpp>
 
@@ -50,10 +52,32 @@ json::object ProgrammeJson(const service::Programme& p) {
   } else {
     o["suspension"] = nullptr;
   }
+  o["resumption"] = nullptr;
+  if (p.resumption)
+    o["resumption"] = json::object{{"reasons", p.resumption->reasons},
+                                   {"by", p.resumption->by},
+                                   {"at", FormatTime(p.resumption->at)}};
+  o["closure"] = nullptr;
+  if (p.closure)
+    o["closure"] = json::object{{"reasons", p.closure->reasons},
+                                {"by", p.closure->by},
+                                {"at", FormatTime(p.closure->at)},
+                                {"copies_destroyed", p.closure->copies_destroyed}};
   json::array agents;
   for (const auto& a : p.agents) agents.emplace_back(a);
   o["agents"] = std::move(agents);
   return o;
+}
+
+// The body of resume and close: `{reasons}`, required.
+Result<std::string> ReasonsBody(const Call& c) {
+  RETURN_IF_ERROR(CheckQuery(c, {}));
+  ASSIGN_OR_RETURN(json::value v, ParseJsonBody(c.body));
+  FieldReader r(v);
+  std::string reasons = r.Str("reasons");
+  RETURN_IF_ERROR(r.Finish());
+  if (reasons.empty()) return Status::InvalidArgument("reasons: empty, want a text");
+  return reasons;
 }
 
 }  // namespace
@@ -144,6 +168,20 @@ Result<HttpResponse> Api::TransferRndItem(const Call& c) {
                                                      {"destroy_by", FormatTime(copy.destroy_by)},
                                                      {"identifiers", copy.identifiers}});
   return resp;
+}
+
+Result<HttpResponse> Api::ResumeRndProgramme(const Call& c) {
+  ASSIGN_OR_RETURN(std::string reasons, ReasonsBody(c));
+  ASSIGN_OR_RETURN(service::Programme p,
+                   options_.rnd->ResumeProgramme(*c.principal, c.param("id"), reasons));
+  return JsonResponse(200, ProgrammeJson(p));
+}
+
+Result<HttpResponse> Api::CloseRndProgramme(const Call& c) {
+  ASSIGN_OR_RETURN(std::string reasons, ReasonsBody(c));
+  ASSIGN_OR_RETURN(service::Programme p,
+                   options_.rnd_copies->CloseProgramme(*c.principal, c.param("id"), reasons));
+  return JsonResponse(200, ProgrammeJson(p));
 }
 
 Result<HttpResponse> Api::GetRndItemContent(const Call& c) {

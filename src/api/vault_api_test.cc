@@ -476,6 +476,28 @@ TEST(VaultApiTest, AllowedRolesSucceed) {
   std::string copy_id(Body(copy).at("id").as_string());
   for (Role r : {Role::kRndAgent, Role::kCnctr})
     expect("getRndItemContent", r, f.h.As(r, "GET", "/v1/rnd/items/" + copy_id + "/content"));
+  // Suspended on a CNCTR recommendation, resumed by the CNCTR, closed by the
+  // PM; a second programme closed by its service's minister.
+  ASSERT_EQ(f.h.As(Role::kCnctr, "POST", "/v1/recommendations",
+                   R"({"kind":"suspend_programme","target":")" + prog + R"(","reasons":"r"})")
+                .status,
+            201);
+  expect("resumeRndProgramme", Role::kCnctr,
+         f.h.As(Role::kCnctr, "POST", "/v1/rnd/programmes/" + prog + "/resume",
+                R"({"reasons":"complies"})"));
+  expect(
+      "closeRndProgramme", Role::kPm,
+      f.h.As(Role::kPm, "POST", "/v1/rnd/programmes/" + prog + "/close", R"({"reasons":"done"})"));
+  auto sub2 = f.h.As(Role::kServiceAgent, "POST", "/v1/rnd/programmes",
+                     R"({"service":"dgsi","title":"t2","purpose":"p","technical_parameters":"x"})");
+  std::string prog2(Body(sub2).at("id").as_string());
+  f.h.As(Role::kCnctr, "POST", "/v1/rnd/programmes/" + prog2 + "/opinion",
+         R"({"verdict":"favourable","reasons":"r"})");
+  f.h.As(Role::kPm, "POST", "/v1/rnd/programmes/" + prog2 + "/decision",
+         R"({"grant":true,"reasons":"r"})");
+  expect("closeRndProgramme", Role::kMinister,
+         f.h.As(Role::kMinister, "POST", "/v1/rnd/programmes/" + prog2 + "/close",
+                R"({"reasons":"done"})"));
 
   // Exploitation and recommendations.
   auto tr = f.h.As(Role::kGic, "POST", "/v1/items/" + ids[0] + "/transcriptions",
@@ -516,7 +538,7 @@ TEST(VaultApiTest, AllowedRolesSucceed) {
     if (!ok.count(std::string(a.operation))) continue;
     EXPECT_EQ(ok[std::string(a.operation)], static_cast<int>(a.roles.size())) << a.operation;
   }
-  EXPECT_EQ(ok.size(), 30u);
+  EXPECT_EQ(ok.size(), 32u);
 }
 
 }  // namespace
