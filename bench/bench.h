@@ -43,6 +43,7 @@ void GateBenchmarks(const Options& options);
 void LedgerBenchmarks(const Options& options);
 void VaultBenchmarks(const Options& options);
 void VaultIngestBenchmarks(const Options& options);
+void SweepBenchmarks(const Options& options);
 void HttpBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

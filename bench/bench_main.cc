@@ -5,7 +5,7 @@
 
 int main(int argc, char** argv) {
   cloison::bench::Options options;
-  std::string_view only;  // run one group: gate, ledger, vault, ingest, http
+  std::string_view only;  // run one group: gate, ledger, vault, ingest, sweep, http
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
       only = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest|http]\n");
+                   "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest|sweep|http]\n");
       return 2;
     }
   }
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   if (run("ledger")) cloison::bench::LedgerBenchmarks(options);
   if (run("vault")) cloison::bench::VaultBenchmarks(options);
   if (run("ingest")) cloison::bench::VaultIngestBenchmarks(options);
+  if (run("sweep")) cloison::bench::SweepBenchmarks(options);
   if (run("http")) cloison::bench::HttpBenchmarks(options);
   return 0;
 }

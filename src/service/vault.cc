@@ -88,6 +88,7 @@ Status Vault::Open() {
     // or before the commit (a new root never used): finish it now.
     for (uint32_t e : present)
       if (e != *epoch) RETURN_IF_ERROR(impl_->keys.DestroyRoot(e));
+    RETURN_IF_ERROR(ConvertOldDestructionRecords(*impl_));
   }
   impl_->opened = true;
   return Status::Ok();
@@ -266,11 +267,10 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
 
 Result<ItemMeta> Vault::LoadItem(store::ReadTx& tx, const std::string& id) {
   auto rec = tx.Get(kItemKind, id);
-  if (rec.ok()) return ItemFromRecord(*rec);
+  // A destroyed item's record is its destruction record: its end is when.
+  if (rec.ok())
+    return rec->ends_at != 0 ? GoneError(id, FromMicros(rec->ends_at)) : ItemFromRecord(*rec);
   if (rec.status().code() != Code::kNotFound) return rec.status();
-  auto gone = tx.Get(kDestructionKind, id);
-  if (gone.ok()) return GoneError(id, FromMicros(gone->ends_at));
-  if (gone.status().code() != Code::kNotFound) return gone.status();
   return Status::NotFound("item: no item " + id);
 }
 

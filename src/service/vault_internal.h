@@ -18,6 +18,8 @@ namespace cloison::service {
 inline constexpr char kItemKind[] = "item";
 inline constexpr char kBucketKind[] = "bucket";
 inline constexpr char kHoldKind[] = "hold";
+// Destruction records of their own kind: written before the store's schema
+// 3; Vault::Open turns any it finds into item tombstones.
 inline constexpr char kDestructionKind[] = "destruction";
 inline constexpr char kRootEpochMeta[] = "vault.root_epoch";
 inline constexpr char kGonePrefix[] = "destroyed: ";
@@ -52,6 +54,10 @@ Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
 Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
                                       const std::string& bucket_id, int64_t due_at);
 Result<uint32_t> CurrentRootEpoch(store::ReadTx& tx);
+// Rewrites destruction records of the old kind (`destruction`, the item
+// record deleted) as the item's own record, which is now the destruction
+// record; one `vault.records_converted` event. Nothing to do: no commit.
+Status ConvertOldDestructionRecords(Vault::Impl& v);
 
 // Moves an item's envelope into `to` (re-wrapped header, same body) and
 // updates `m` (bucket, place). The old header is erased by the caller after

@@ -11,6 +11,8 @@ namespace cloison::service {
 namespace json = boost::json;
 namespace {
 
+constexpr char kEarlyDestructionMethod[] = "crypto-erase: wrapped data key overwritten";
+
 std::string HexOf(std::span<const uint8_t> b) {
   return crypto::Hex(b);
 }
@@ -172,16 +174,13 @@ store::Record ItemRecord(const ItemMeta& m) {
                          .Int("length", static_cast<int64_t>(m.length))
                          .Int("header_length", static_cast<int64_t>(m.header_length))
                          .Done();
+  // Only the columns the vault lists items by: the group (its bucket, for
+  // the sweep and the holds). The store's other indexes are partial and
+  // leave the record out, so ingesting or destroying an item touches few
+  // B-trees (doc/formats/store.md, schema 3). Everything else is in the body.
   store::Record r;
   r.kind = kItemKind;
   r.id = m.id;
-  r.state = m.state;
-  r.technique = m.technique;
-  r.minister = m.minister;
-  r.service = m.service;
-  r.starts_at = ToMicros(m.collected_at);
-  // A held item has no end: the sweep never sees it (L. 822-2 II).
-  r.ends_at = m.holds.empty() ? ToMicros(m.deadline.destroy_by) : 0;
   r.group = m.bucket;
   r.body = std::move(body);
   return r;
@@ -251,13 +250,13 @@ store::Record DestructionRecord(const Destruction& d) {
                          .Str("actor", d.actor)
                          .Int("ledger_index", d.ledger_index)
                          .Done();
+  // The item's own record, replaced in place (same kind and id): none of the
+  // item's former content remains in it (secure delete overwrites the old
+  // cell), and its end is the destruction time, which marks it destroyed
+  // and is what the register lists by (ListDestructions).
   store::Record r;
-  r.kind = kDestructionKind;
+  r.kind = kItemKind;
   r.id = d.item;
-  r.state = d.reason;
-  r.technique = d.technique;
-  r.service = d.service;
-  r.starts_at = ToMicros(d.collected_at);
   r.ends_at = ToMicros(d.destroyed_at);
   r.body = std::move(body);
   return r;
@@ -427,7 +426,6 @@ Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMe
   // transactions are serialised), so the record can name it and the event
   // can hash the record.
   ASSIGN_OR_RETURN(d.ledger_index, tx.EventCount());
-  RETURN_IF_ERROR(tx.Delete(kItemKind, m.id));
   store::Record rec = DestructionRecord(d);
   RETURN_IF_ERROR(tx.Put(rec));
   const std::string destroy_by = FormatTime(d.destroy_by);
@@ -446,6 +444,35 @@ Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMe
     return Status::Internal("destruction of " + m.id + ": ledger index " + std::to_string(index) +
                             ", want " + std::to_string(d.ledger_index));
   return d;
+}
+
+Status ConvertOldDestructionRecords(Vault::Impl& v) {
+  ASSIGN_OR_RETURN(auto tx, v.store.BeginWrite());
+  store::Filter f;
+  f.kind = kDestructionKind;
+  ASSIGN_OR_RETURN(std::vector<store::Record> old, tx->List(f));
+  if (old.empty()) return Status::Ok();
+  for (const store::Record& r : old) {
+    ASSIGN_OR_RETURN(Destruction d, DestructionFromRecord(r));
+    RETURN_IF_ERROR(tx->Put(DestructionRecord(d)));
+    RETURN_IF_ERROR(tx->Delete(kDestructionKind, r.id));
+  }
+  store::Event e;
+  e.type = "vault.records_converted";
+  e.body = EncodeEvent({"vault.records_converted", "system", kDestructionKind}, v.clock,
+                       v.clock.Now(),
+                       {{"destruction_records", static_cast<int64_t>(old.size())}});
+  RETURN_IF_ERROR(tx->Append(e).status());
+  return tx->Commit();
+}
+
+Result<Destruction> Vault::DestroyEarlyIn(store::WriteTx& tx, const ItemMeta& m, Time now,
+                                          const std::string& actor, const std::string& reason,
+                                          const retention::Deadline& under,
+                                          const std::string& recommendation) {
+  ASSIGN_OR_RETURN(uint32_t epoch, CurrentRootEpoch(tx));
+  return DestroyItem(*impl_, tx, m, now, actor, reason, under, kEarlyDestructionMethod, epoch,
+                     recommendation, /*erase_header=*/true);
 }
 
 Status RequireRole(const Principal& actor, std::initializer_list<Role> roles,

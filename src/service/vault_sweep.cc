@@ -1,6 +1,7 @@
 // service::Vault: the retention sweep (crypto-shredding by bucket), the
 // root rotation that makes earlier copies useless, and the destruction
 // register (L. 822-4).
+#include <algorithm>
 #include <thread>
 
 #include "crypto/sha256.h"
@@ -144,8 +145,10 @@ Result<std::vector<Destruction>> Vault::ListDestructions(const Principal& actor,
   RETURN_IF_ERROR(RequireRole(actor, {Role::kCnctr, Role::kGic}, "read the destruction register"));
   ASSIGN_OR_RETURN(auto tx, impl_->store.BeginRead());
   store::Filter f;
-  f.kind = kDestructionKind;
-  f.ends_after = ToMicros(since) - 1;
+  // A destroyed item's record is its destruction record, with the time of
+  // the destruction as its end; live items have no end (ItemRecord).
+  f.kind = kItemKind;
+  f.ends_after = std::max<int64_t>(ToMicros(since) - 1, 0);
   f.after_id = page.after_id;
   f.limit = page.limit;
   ASSIGN_OR_RETURN(std::vector<store::Record> recs, tx->List(f));

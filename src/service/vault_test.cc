@@ -308,6 +308,45 @@ TEST_F(VaultTest, UnrelatedAndRecommendedDestructionsAreImmediate) {
   ASSERT_TRUE(vault_->ReadContent(gic_, keep).ok());  // same bucket, untouched
 }
 
+// A destruction record of the kind written before store schema 3 (its own
+// kind, the item record deleted) is turned into the item's tombstone when
+// the vault opens, so it still answers "destroyed" and stays in the register.
+TEST_F(VaultTest, OldDestructionRecordsAreConvertedAtOpen) {
+  std::string a = IngestOk("destroyed under the old format");
+  ASSERT_TRUE(vault_->MarkUnrelated(gic_, a).ok());
+  {
+    auto tx = std::move(store_->BeginWrite()).value();
+    store::Record r = *tx->Get("item", a);
+    ASSERT_NE(r.ends_at, 0);
+    store::Record old = r;
+    old.kind = "destruction";
+    old.state = "unrelated";
+    ASSERT_TRUE(tx->Delete("item", a).ok());
+    ASSERT_TRUE(tx->Put(old).ok());
+    store::Event e{.type = "test.old_format", .body = "{}"};
+    ASSERT_TRUE(tx->Append(e).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(vault_->GetItem(gic_, a).status().code(), Code::kNotFound);  // unseen by this build
+  auto reopen = [&] {
+    VaultOptions o = vault_->options();
+    vault_ = std::make_unique<Vault>(*store_, book_, clock_, ids_, *keys_, instance_.path(), o);
+    ASSERT_TRUE(vault_->Open().ok());
+  };
+  reopen();
+  EXPECT_TRUE(IsDestroyed(vault_->GetItem(gic_, a).status()));
+  EXPECT_EQ(CountKind("destruction"), 0);
+  auto d = vault_->ListDestructions(cnctr_, T("2025-01-01T00:00:00Z"));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].item, a);
+  EXPECT_EQ((*d)[0].reason, "unrelated");
+  EXPECT_EQ(LastEvents(1)[0].type, "vault.records_converted");
+  int64_t events = Events();
+  reopen();  // nothing left to convert: no event
+  EXPECT_EQ(Events(), events);
+}
+
 TEST_F(VaultTest, SatelliteUnrelatedCitesL852_3) {
   auth_ = PutAuthorisation("L852-3", T("2025-03-01T00:00:00Z"), T("2025-03-31T00:00:00Z"));
   std::string a = IngestOk("sat");

@@ -1,5 +1,6 @@
 #include "store/sqlite/queries.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "store/sqlite/migrations.h"
@@ -37,21 +38,32 @@ Status ValidateFilter(const Filter& f) {
 }
 
 // The WHERE clause for `f` (parameters numbered from 1, in the order Bind
-// uses) and ORDER/LIMIT. The SQL depends only on which fields are set and on
-// the number of states, so the statement cache stays small.
+// uses) and ORDER/LIMIT. The SQL depends only on which fields are set, on
+// the number of states and on the sign of ends_after, so the statement cache
+// stays small. The secondary indexes are partial (0003_partial_indexes.sql):
+// each holds the records whose column is set, and SQLite uses one only when
+// the query carries that index's own condition. So the condition is added
+// wherever the filter already implies it, and never where it would change
+// the result.
 std::string FilterSql(const Filter& f) {
   std::string sql = " FROM records WHERE kind = ?";
   if (!f.states.empty()) {
     sql += " AND state IN (";
     for (size_t i = 0; i < f.states.size(); ++i) sql += i == 0 ? "?" : ", ?";
     sql += ")";
+    bool all_set = std::none_of(f.states.begin(), f.states.end(),
+                                [](const std::string& s) { return s.empty(); });
+    if (all_set) sql += " AND state <> ''";
   }
-  if (!f.technique.empty()) sql += " AND technique = ?";
+  if (!f.technique.empty()) sql += " AND technique = ? AND technique <> ''";
   if (!f.minister.empty()) sql += " AND minister = ?";
   if (!f.service.empty()) sql += " AND service = ?";
-  if (!f.group.empty()) sql += " AND grp = ?";
-  if (f.ends_after.has_value()) sql += " AND ends_at > ?";
-  if (f.ends_before.has_value()) sql += " AND ends_at > 0 AND ends_at <= ?";
+  if (!f.group.empty()) sql += " AND grp = ? AND grp <> ''";
+  if (f.ends_after.has_value()) {
+    sql += " AND ends_at > ?";
+    if (*f.ends_after >= 0) sql += " AND ends_at <> 0";
+  }
+  if (f.ends_before.has_value()) sql += " AND ends_at > 0 AND ends_at <= ? AND ends_at <> 0";
   if (!f.after_id.empty()) sql += " AND id > ?";
   sql += " ORDER BY id";
   if (f.limit > 0) sql += " LIMIT ?";
@@ -112,11 +124,15 @@ Result<Record> GetRecord(Connection& conn, const std::string& kind, const std::s
   return ReadRecordRow(*s);
 }
 
+std::string ListSql(const Filter& filter) {
+  return std::string("SELECT ") + kRecordColumns + FilterSql(filter);
+}
+
 Result<std::vector<Record>> ListRecords(Connection& conn, const Filter& filter) {
   RETURN_IF_ERROR(ValidateFilter(filter));
   ASSIGN_OR_RETURN(
       StatementUse s,
-      conn.Prepare(std::string("SELECT ") + kRecordColumns + FilterSql(filter), "list records"));
+      conn.Prepare(ListSql(filter), "list records"));
   RETURN_IF_ERROR(BindFilter(*s, filter));
   std::vector<Record> out;
   for (;;) {

@@ -16,6 +16,9 @@ namespace cloison::store::sqlite {
 
 Result<Record> GetRecord(Connection& conn, const std::string& kind, const std::string& id);
 Result<std::vector<Record>> ListRecords(Connection& conn, const Filter& filter);
+// The SELECT that ListRecords prepares for `filter` (for tests that read its
+// query plan).
+std::string ListSql(const Filter& filter);
 Result<int64_t> CountRecords(Connection& conn, const Filter& filter);
 Result<std::vector<Event>> ReadEvents(Connection& conn, int64_t from, int64_t limit);
 Result<int64_t> CountEvents(Connection& conn);
