@@ -13,6 +13,9 @@ namespace cloison::bench {
 
 struct Options {
   bool quick = false;
+  // --sweep-items N: the sweep's expired items (multiple of 10^4; the
+  // crowded store holds 10 times as many). 0: 10^6, or 2·10^4 with --quick.
+  size_t sweep_items = 0;
 };
 
 inline void Report(const std::string& name, double value, const std::string& unit,

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -9,11 +10,17 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
+    } else if (std::strcmp(argv[i], "--sweep-items") == 0 && i + 1 < argc) {
+      options.sweep_items = std::strtoull(argv[++i], nullptr, 10);
+      if (options.sweep_items == 0 || options.sweep_items % 10000 != 0) {
+        std::fprintf(stderr, "--sweep-items: got %s, want a positive multiple of 10000\n", argv[i]);
+        return 2;
+      }
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       only = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: cloison_bench [--quick] [--only gate|ledger|vault|ingest|sweep|http]\n");
+                   "usage: cloison_bench [--quick] [--sweep-items N] [--only gate|ledger|vault|ingest|sweep|http]\n");
       return 2;
     }
   }
