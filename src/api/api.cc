@@ -35,7 +35,11 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 }  // namespace
 
 Api::Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics, ApiOptions options)
-    : workflow_(workflow), tokens_(tokens), metrics_(metrics), options_(options) {
+    : workflow_(workflow),
+      tokens_(tokens),
+      certificates_(workflow.store(), workflow.clock()),
+      metrics_(metrics),
+      options_(options) {
   if (options_.vault) ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_);
   AddRoutes();
 }
@@ -278,7 +282,17 @@ HttpResponse Api::Dispatch(const HttpRequest& request) {
 
 Result<service::Principal> Api::Authenticate(const HttpRequest& request) {
   std::string from_cert, from_token;
-  if (!request.client_cert_cn.empty()) from_cert = request.client_cert_cn;
+  if (!request.client_cert_cn.empty()) {
+    from_cert = request.client_cert_cn;
+    // The CA signed it, but it may have been revoked since (cloison user
+    // revoke): asked per request, so a revocation made while the server
+    // runs holds from the next request, also on an open connection.
+    if (!request.client_cert_serial.empty()) {
+      Status s = certificates_.Check(from_cert, request.client_cert_serial);
+      if (s.code() == Code::kFailedPrecondition) return Status::InvalidArgument(s.message());
+      if (!s.ok()) return Status::IoError("credentials: cannot check now");
+    }
+  }
   if (!request.authorization.empty()) {
     std::string_view h = request.authorization;
     if (!StartsWithNoCase(h, "bearer "))

@@ -28,6 +28,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "base/clock.h"
+#include "service/certificates.h"
 #include "service/exploitation.h"
 #include "service/ledger.h"
 #include "service/recommendation.h"
@@ -165,6 +166,9 @@ class Api {
 
   service::Workflow& workflow_;
   service::Tokens& tokens_;
+  // The client certificate register, over the workflow's store: a
+  // certificate revoked there is refused (401) from the next request on.
+  service::ClientCertificates certificates_;
   Metrics& metrics_;
   ApiOptions options_;
   Router router_;

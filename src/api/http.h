@@ -18,6 +18,10 @@ struct HttpRequest {
   // The common name of a client certificate the TLS layer verified against
   // the instance CA ("" if none): a principal id (mTLS).
   std::string client_cert_cn;
+  // Its serial number (crypto::SerialHex), checked against the instance's
+  // certificate register on every request (service/certificates.h). The
+  // server always sets it with the CN; "" only from in-process callers.
+  std::string client_cert_serial;
 };
 
 struct HttpResponse {

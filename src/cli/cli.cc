@@ -17,6 +17,7 @@
 #include "rules/format.h"
 #include "rules/parser.h"
 #include "server/pki.h"
+#include "service/certificates.h"
 #include "service/instance.h"
 #include "service/tokens.h"
 #include "service/workflow.h"
@@ -38,7 +39,8 @@ commands:
                         create a principal; prints its bearer token alone on
                         stdout; issues a client certificate (DIR/pki/clients/)
   user revoke --data DIR --principal ID
-                        revoke every bearer token of a principal
+                        revoke every bearer token and client certificate
+                        of a principal
   serve --data DIR [--listen 127.0.0.1:8443] [--test-clock]
                         serve the HTTPS API until SIGTERM; --test-clock enables
                         PUT /v1/test/clock
@@ -155,6 +157,14 @@ int UserAdd(const Args& a, std::ostream& out, std::ostream& err) {
   if (!cert.ok()) {
     err << "user add: " << added->id << " created, but no client certificate: "
         << cert.status().message() << "\n";
+    return 1;
+  }
+  // Registered so that `user revoke` can withdraw it (service/certificates.h).
+  Status reg = service::ClientCertificates(*inst->store, clock)
+                   .Register(added->id, {cert->serial, cert->not_before, cert->not_after});
+  if (!reg.ok()) {
+    err << "user add: " << added->id << " created, but its client certificate is not registered: "
+        << reg.message() << "\n";
     return 1;
   }
   err << "user add: " << added->id << " (" << service::RoleName(added->role)

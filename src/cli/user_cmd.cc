@@ -2,14 +2,17 @@
 
 #include "base/clock.h"
 #include "cli/args.h"
+#include "server/pki.h"
+#include "service/certificates.h"
 #include "service/instance.h"
-#include "service/tokens.h"
 
 namespace cloison::cli {
 
 const std::string_view kUserRevokeUsage = R"(  user revoke --data DIR --principal ID
-                        revoke every bearer token of a principal (its client
-                        certificate is not revoked); prints how many
+                        revoke every bearer token and every client
+                        certificate of a principal, in one transaction; the
+                        server refuses them from the next request on
+                        (401); prints how many of each
 )";
 
 int RunUserRevokeCommand(const std::vector<std::string>& args, std::ostream& out,
@@ -30,13 +33,24 @@ int RunUserRevokeCommand(const std::vector<std::string>& args, std::ostream& out
     return 1;
   }
   SystemClock clock;
-  service::Tokens tokens(*inst->store, clock);
-  auto n = tokens.RevokeAll(a.get("--principal"));
+  const std::string principal = a.get("--principal");
+  // The certificate under DIR/pki/clients/ too: one issued before the
+  // register existed is known only from there.
+  std::vector<service::CertificateRef> on_disk;
+  auto file = server::ReadClientCertificate(a.get("--data"), principal);
+  if (file.ok()) {
+    on_disk.push_back({file->serial, file->not_before, file->not_after});
+  } else if (file.status().code() != Code::kNotFound) {
+    err << "user revoke: " << file.status().message() << "\n";
+    return 1;
+  }
+  auto n = service::RevokePrincipal(*inst->store, clock, principal, "system", on_disk);
   if (!n.ok()) {
     err << "user revoke: " << n.status().message() << "\n";
     return 1;
   }
-  out << "revoked " << *n << " token(s) of " << a.get("--principal") << "\n";
+  out << "revoked " << n->tokens << " token(s) and " << n->certificates
+      << " client certificate(s) of " << principal << "\n";
   return 0;
 }
 

@@ -1,5 +1,7 @@
 // `cloison user revoke --data DIR --principal ID`: revokes every bearer
-// token of a principal (service/tokens.h), one `token.revoked` event each.
+// token (service/tokens.h) and every client certificate
+// (service/certificates.h) of a principal in one transaction, one
+// `token.revoked` or `certificate.revoked` event each.
 // Local administration, like `user add` (which lives in cli.cc): whoever can
 // open the instance directory may run it; the events name "system".
 #pragma once

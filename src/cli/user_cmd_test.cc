@@ -1,5 +1,6 @@
-// `cloison user revoke`: every token of the principal is refused afterwards,
-// others' still work, and the ledger records each revocation.
+// `cloison user revoke`: every token and client certificate of the
+// principal is refused afterwards, others' still work, and the ledger
+// records each revocation.
 #include "cli/user_cmd.h"
 
 #include <gmock/gmock.h>
@@ -9,6 +10,8 @@
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "server/pki.h"
+#include "service/certificates.h"
 #include "service/instance.h"
 #include "service/tokens.h"
 #include "store/testing/temp_dir.h"
@@ -44,7 +47,7 @@ std::string AddUser(const std::string& dir, const std::string& name, std::string
   return token;
 }
 
-TEST(UserRevokeTest, RevokesEveryTokenOfThePrincipal) {
+TEST(UserRevokeTest, RevokesEveryTokenAndCertificateOfThePrincipal) {
   store::testing::TempDir tmp;
   ASSERT_TRUE(tmp.ok());
   const std::string dir = tmp.File("inst");
@@ -56,7 +59,7 @@ TEST(UserRevokeTest, RevokesEveryTokenOfThePrincipal) {
 
   CmdRun r = Revoke({"user", "revoke", "--data", dir, "--principal", alice});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("revoked 1 token(s) of " + alice));
+  EXPECT_THAT(r.out, HasSubstr("revoked 1 token(s) and 1 client certificate(s) of " + alice));
 
   auto inst = service::OpenInstance(dir);
   ASSERT_TRUE(inst.ok());
@@ -70,14 +73,29 @@ TEST(UserRevokeTest, RevokesEveryTokenOfThePrincipal) {
   ASSERT_TRUE(tx.ok());
   auto events = (*tx)->Events(0, *(*tx)->EventCount());
   ASSERT_TRUE(events.ok());
-  EXPECT_EQ(events->back().type, "token.revoked");
-  EXPECT_THAT(events->back().body, HasSubstr("\"subject\":\"" + alice + "\""));
+  ASSERT_GE(events->size(), 2u);
+  const store::Event& token_event = (*events)[events->size() - 2];
+  EXPECT_EQ(token_event.type, "token.revoked");
+  EXPECT_THAT(token_event.body, HasSubstr("\"subject\":\"" + alice + "\""));
+  // The certificate `user add` issued and registered: revoked, by serial.
+  auto alice_cert = server::ReadClientCertificate(dir, alice);
+  auto bob_cert = server::ReadClientCertificate(dir, bob);
+  ASSERT_TRUE(alice_cert.ok() && bob_cert.ok()) << alice_cert.status().ToString();
+  EXPECT_EQ(events->back().type, "certificate.revoked");
+  EXPECT_THAT(events->back().body, HasSubstr("\"serial\":\"" + alice_cert->serial + "\""));
+  EXPECT_THAT(events->back().body, HasSubstr("\"principal\":\"" + alice + "\""));
+  EXPECT_THAT(events->back().body, HasSubstr("\"registered\":true"));
   tx->reset();
+  service::ClientCertificates certs(*inst->store, clock);
+  EXPECT_THAT(certs.Check(alice, alice_cert->serial).message(),
+              HasSubstr("client certificate serial " + alice_cert->serial + " of principal " +
+                        alice + " was revoked at "));
+  EXPECT_TRUE(certs.Check(bob, bob_cert->serial).ok());
 
   // Again: nothing left to revoke, still a success.
   CmdRun again = Revoke({"user", "revoke", "--data", dir, "--principal", alice});
   EXPECT_EQ(again.code, 0) << again.err;
-  EXPECT_THAT(again.out, HasSubstr("revoked 0 token(s)"));
+  EXPECT_THAT(again.out, HasSubstr("revoked 0 token(s) and 0 client certificate(s)"));
 }
 
 TEST(UserRevokeTest, BadArgumentsChangeNothing) {
@@ -91,7 +109,7 @@ TEST(UserRevokeTest, BadArgumentsChangeNothing) {
   EXPECT_THAT(missing.err, HasSubstr("--principal is required"));
   CmdRun unknown = Revoke({"user", "revoke", "--data", dir, "--principal", "prn_ffffffffffffffff"});
   EXPECT_EQ(unknown.code, 1);
-  EXPECT_THAT(unknown.err, HasSubstr("no principal prn_ffffffffffffffff"));
+  EXPECT_THAT(unknown.err, HasSubstr("principal: no principal prn_ffffffffffffffff"));
   CmdRun nodir = Revoke({"user", "revoke", "--data", tmp.File("none"), "--principal", "prn_1"});
   EXPECT_EQ(nodir.code, 1);
 }

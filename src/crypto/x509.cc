@@ -201,6 +201,7 @@ Result<CertInfo> InspectCertificate(std::string_view cert_pem) {
   CertInfo info;
   info.common_name = SubjectCommonName(c.get());
   info.issuer_common_name = NameEntry(X509_get_issuer_name(c.get()), NID_commonName);
+  info.serial = SerialHex(c.get());
   info.not_before = ToTime(X509_get0_notBefore(c.get()));
   info.not_after = ToTime(X509_get0_notAfter(c.get()));
   info.is_ca = X509_check_ca(c.get()) != 0;
@@ -222,6 +223,22 @@ bool VerifyCertificate(std::string_view cert_pem, std::string_view ca_cert_pem, 
 std::string SubjectCommonName(const x509_st* cert) {
   if (cert == nullptr) return {};
   return NameEntry(X509_get_subject_name(cert), NID_commonName);
+}
+
+std::string SerialHex(const x509_st* cert) {
+  if (cert == nullptr) return {};
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  Bn bn(serial ? ASN1_INTEGER_to_BN(serial, nullptr) : nullptr);
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn.get());
+  if (hex == nullptr) return {};
+  std::string out(hex);
+  OPENSSL_free(hex);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'F') ch = static_cast<char>(ch - 'A' + 'a');
+  // BN_bn2hex pads to whole bytes; the register keys drop the padding.
+  size_t nz = out.find_first_not_of('0');
+  return nz == std::string::npos ? "0" : out.substr(nz);
 }
 
 }  // namespace cloison::crypto

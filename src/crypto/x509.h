@@ -19,6 +19,9 @@ namespace cloison::crypto {
 
 // The subject's common name (UTF-8), "" if it has none.
 std::string SubjectCommonName(const x509_st* cert);
+// The serial number in lower-case hex without leading zeros ("" if none):
+// the key of the instance's certificate register (service/certificates.h).
+std::string SerialHex(const x509_st* cert);
 
 // A certificate and its private key, both PEM. The key is secret: callers
 // write it with owner-only permissions and wipe copies (WipeString).
@@ -48,6 +51,7 @@ Result<CertAndKey> IssueCertificate(const CertAndKey& ca, const LeafSpec& spec);
 struct CertInfo {
   std::string common_name;
   std::string issuer_common_name;
+  std::string serial;  // SerialHex
   Time not_before;
   Time not_after;
   bool is_ca = false;

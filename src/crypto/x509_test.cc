@@ -33,6 +33,14 @@ TEST(X509Test, CaSignsServerAndClientCertificates) {
   auto c = IssueCertificate(*ca, client);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(InspectCertificate(c->cert_pem)->common_name, "prn_0000000000000001");
+  // Serials are random, lower-case hex without leading zeros, and differ.
+  auto c2 = IssueCertificate(*ca, client);
+  ASSERT_TRUE(c2.ok());
+  std::string serial = InspectCertificate(c->cert_pem)->serial;
+  EXPECT_GE(serial.size(), 24u);
+  EXPECT_EQ(serial.find_first_not_of("0123456789abcdef"), std::string::npos) << serial;
+  EXPECT_NE(serial[0], '0');
+  EXPECT_NE(serial, InspectCertificate(c2->cert_pem)->serial);
   EXPECT_NE(c->key_pem.find("PRIVATE KEY"), std::string::npos);
 
   // Another CA's certificates do not verify.

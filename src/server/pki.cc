@@ -113,11 +113,41 @@ Result<ClientCredentials> IssueClientCertificate(const std::string& data_dir,
   auto leaf = crypto::IssueCertificate(ca, spec);
   crypto::WipeString(ca.key_pem);
   if (!leaf.ok()) return leaf.status();
+  ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::InspectCertificate(leaf->cert_pem));
   ClientCredentials out{(fs::path(dir) / (principal_id + ".pem")).string(),
-                        (fs::path(dir) / (principal_id + ".key")).string()};
+                        (fs::path(dir) / (principal_id + ".key")).string(), info.serial,
+                        info.not_before, info.not_after};
   RETURN_IF_ERROR(Write(out.key_path, leaf->key_pem, true));
   RETURN_IF_ERROR(Write(out.cert_path, leaf->cert_pem, false));
   crypto::WipeString(leaf->key_pem);
+  return out;
+}
+
+Result<ClientCredentials> ReadClientCertificate(const std::string& data_dir,
+                                                const std::string& principal_id) {
+  if (!IsWellFormedId(principal_id))
+    return Status::InvalidArgument("principal: got \"" + principal_id + "\", want an id");
+  fs::path dir = fs::path(data_dir) / "pki" / "clients";
+  ClientCredentials out{(dir / (principal_id + ".pem")).string(),
+                        (dir / (principal_id + ".key")).string(), "", Time{}, Time{}};
+  std::error_code ec;
+  if (!fs::exists(out.cert_path, ec))
+    return Status::NotFound("client certificate: no " + out.cert_path);
+  ASSIGN_OR_RETURN(std::string pem, Read(out.cert_path));
+  ASSIGN_OR_RETURN(std::string ca_pem, Read(PkiPathsOf(data_dir).ca_cert));
+  auto info = crypto::InspectCertificate(pem);
+  if (!info.ok()) return Status::InvalidArgument(out.cert_path + ": " + info.status().message());
+  if (info->common_name != principal_id)
+    return Status::InvalidArgument(out.cert_path + ": common name " + info->common_name +
+                                   ", want " + principal_id);
+  // Signed by this instance's CA (validity aside: an expired one is still
+  // worth listing as revoked).
+  if (!crypto::VerifyCertificate(pem, ca_pem, info->not_before))
+    return Status::InvalidArgument(out.cert_path + ": not issued by " +
+                                   PkiPathsOf(data_dir).ca_cert);
+  out.serial = info->serial;
+  out.not_before = info->not_before;
+  out.not_after = info->not_after;
   return out;
 }
 

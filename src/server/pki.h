@@ -33,11 +33,24 @@ Result<PkiPaths> EnsurePki(const std::string& data_dir, const Clock& clock);
 struct ClientCredentials {
   std::string cert_path;
   std::string key_path;
+  // What the certificate register records (service/certificates.h).
+  std::string serial;  // crypto::SerialHex
+  Time not_before;
+  Time not_after;
 };
 
-// Issues a client certificate (clientAuth, CN = principal id, one year).
+// Issues a client certificate (clientAuth, CN = principal id, one year),
+// replacing the files of an earlier one. The caller registers it
+// (service::ClientCertificates::Register) so that it can be revoked.
 Result<ClientCredentials> IssueClientCertificate(const std::string& data_dir,
                                                  const std::string& principal_id,
                                                  const Clock& clock);
+
+// The certificate DIR/pki/clients/PRINCIPAL.pem, if the CA issued it (for
+// revocation: certificates issued before the register existed are known
+// only from there). NotFound if there is no such file; InvalidArgument for
+// a file that is not a certificate of this CA for this principal.
+Result<ClientCredentials> ReadClientCertificate(const std::string& data_dir,
+                                                const std::string& principal_id);
 
 }  // namespace cloison::server

@@ -73,11 +73,22 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   return tcp::endpoint(addr, static_cast<uint16_t>(port));
 }
 
-// The CN of a client certificate that verified against the client CA.
-std::string PeerCommonName(SSL* ssl) {
+// The CN and serial of a client certificate that verified against the
+// client CA; both empty if there is none, or if either cannot be read (the
+// API then sees no certificate, and asks for credentials). Revocation is
+// not decided here but per request by the API (service/certificates.h):
+// a TLS alert would tell the client nothing, and a connection opened before
+// a revocation must not outlive it.
+struct PeerCertificate {
+  std::string cn;
+  std::string serial;
+};
+PeerCertificate PeerCertificateOf(SSL* ssl) {
   X509* cert = SSL_get0_peer_certificate(ssl);
   if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
-  return crypto::SubjectCommonName(cert);
+  PeerCertificate p{crypto::SubjectCommonName(cert), crypto::SerialHex(cert)};
+  if (p.cn.empty() || p.serial.empty()) return {};
+  return p;
 }
 
 bool Quiet(const boost::system::error_code& ec) {
@@ -227,7 +238,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     finish();
     co_return;
   }
-  std::string cn = PeerCommonName(stream.native_handle());
+  PeerCertificate peer_cert = PeerCertificateOf(stream.native_handle());
+  const std::string& cn = peer_cert.cn;
 
   beast::flat_buffer buffer;
   bool open = true;
@@ -314,7 +326,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     if (have_request) {
       auto req = parser.release();
       open = req.keep_alive();
-      api::HttpRequest in = ToApiRequest(req, cn);
+      api::HttpRequest in = ToApiRequest(req, cn, peer_cert.serial);
       // On the handler pool, not here: a handler may block (a write waits
       // for its commit) and would hold an I/O thread. The answer comes back
       // through this session's strand. `in` lives in this frame, which

@@ -3,7 +3,8 @@
 namespace cloison::server {
 namespace http = boost::beast::http;
 
-api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn) {
+api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn,
+                              const std::string& client_cert_serial) {
   api::HttpRequest in;
   in.method = std::string(req.method_string());
   in.target = std::string(req.target());
@@ -11,6 +12,7 @@ api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client
   in.content_type = std::string(req[http::field::content_type]);
   in.body = req.body();
   in.client_cert_cn = client_cert_cn;
+  in.client_cert_serial = client_cert_serial;
   return in;
 }
 

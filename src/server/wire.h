@@ -16,8 +16,10 @@ namespace cloison::server {
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-// `client_cert_cn`: the CN of a verified client certificate, or "".
-api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn);
+// `client_cert_cn`, `client_cert_serial`: the CN and serial of a verified
+// client certificate, or "".
+api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn,
+                              const std::string& client_cert_serial = {});
 BeastResponse ToBeastResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive);
 
 // The request's path (no query) for the access log: at most 200 bytes of

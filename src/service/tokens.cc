@@ -75,25 +75,31 @@ Result<int> Tokens::RevokeAll(const std::string& principal_id, const std::string
       return Status::NotFound("principal: no principal " + principal_id);
     return who.status();
   }
+  ASSIGN_OR_RETURN(int revoked, RevokeAllIn(*tx, clock_, now, principal_id, actor));
+  RETURN_IF_ERROR(tx->Commit());
+  return revoked;
+}
+
+Result<int> Tokens::RevokeAllIn(store::WriteTx& tx, const Clock& clock, Time now,
+                                const std::string& principal_id, const std::string& actor) {
   // Token records are indexed by hash only; a principal holds a handful, and
   // revocation is rare, so the active ones are scanned.
   store::Filter f;
   f.kind = kToken;
   f.states = {kActive};
-  ASSIGN_OR_RETURN(auto recs, tx->List(f));
+  ASSIGN_OR_RETURN(auto recs, tx.List(f));
   int revoked = 0;
   for (store::Record rec : recs) {
     if (rec.body != principal_id) continue;
     rec.state = kRevoked;
-    RETURN_IF_ERROR(tx->Put(rec));
-    RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"token.revoked", actor, principal_id}, rec,
+    RETURN_IF_ERROR(tx.Put(rec));
+    RETURN_IF_ERROR(AppendEvent(tx, clock, now, {"token.revoked", actor, principal_id}, rec,
                                 {{"principal", principal_id},
                                  {"issued_at", FormatTime(FromMicros(rec.starts_at))},
                                  {"expires_at", FormatTime(FromMicros(rec.ends_at))}})
                         .status());
     ++revoked;
   }
-  RETURN_IF_ERROR(tx->Commit());
   return revoked;
 }
 

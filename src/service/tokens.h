@@ -42,6 +42,11 @@ class Tokens {
   // administration). Returns how many were revoked; 0 is not an error (the
   // principal may have none left). All or none: one transaction.
   Result<int> RevokeAll(const std::string& principal_id, const std::string& actor = "system");
+  // The same inside `tx` (the caller has checked that the principal exists
+  // and commits): for revoking tokens and certificates together
+  // (service/certificates.h, RevokePrincipal).
+  static Result<int> RevokeAllIn(store::WriteTx& tx, const Clock& clock, Time now,
+                                 const std::string& principal_id, const std::string& actor);
 
   // The principal id a token stands for. NotFound for a malformed or unknown
   // token, FailedPrecondition for an expired or revoked one; the messages
