@@ -162,6 +162,8 @@ TEST(CliTest, DemoRunsTheScenario) {
   EXPECT_NE(r.out.find("the GIC opens"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("unrelated"), std::string::npos);
   EXPECT_NE(r.out.find("kept while the case lasts"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kept with it ("), std::string::npos) << r.out;  // the held transcription
+  EXPECT_NE(r.out.find("gone with its recording"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bucket key(s) destroyed"), std::string::npos);
   EXPECT_NE(r.out.find("gone (HTTP 410)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("L. 822-2 I 1"), std::string::npos);

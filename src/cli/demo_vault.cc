@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cloison/seal.h"
+#include "service/exploitation.h"
 #include "service/vault.h"
 
 namespace cloison::cli {
@@ -134,6 +135,15 @@ VaultSceneResult RunVaultScene(const VaultScene& scene, std::ostream& out, std::
     if (!h.ok()) n.Fail(h.status());
     else n.out() << "    hold " << h->id << " freezes " << held << "\n", hold_id = h->id;
   }
+  service::Exploitation exploitation(*inst.store, inst.rulebook, scene.clock, scene.ids, vault,
+                                     inst.dir);
+  std::string held_transcript;
+  if (!hold_id.empty()) {
+    n.Step("The GIC transcribes the held recording: the transcription is frozen with it");
+    auto t = exploitation.Transcribe(scene.gic, held, "demo transcript of recording #3", "4");
+    if (!t.ok()) n.Fail(t.status());
+    else n.out() << "    " << t->id << " made from " << held << ", frozen by " << hold_id << "\n", held_transcript = t->id;
+  }
 
   scene.clock.Advance(std::chrono::hours(24 * 31));
   n.Step("31 days later: the retention sweep (30 days for correspondence, L. 822-2 I 1°)");
@@ -153,17 +163,27 @@ VaultSceneResult RunVaultScene(const VaultScene& scene, std::ostream& out, std::
                            : still.status().ToString())
             << "\n";
   }
+  if (!held_transcript.empty()) {
+    auto text = exploitation.ReadTranscription(scene.cnctr, held_transcript);
+    n.out() << "    its transcription " << held_transcript << ": "
+            << (text.ok() ? "kept with it (" + std::to_string(text->view().size()) + " bytes)"
+                          : text.status().ToString())
+            << "\n";
+  }
   if (!meta.empty()) {
     auto kept = vault.GetItem(scene.cnctr, meta);
     if (kept.ok()) n.out() << "    connection data " << meta << ": kept until "
                            << FormatTime(kept->deadline.destroy_by) << " (" << kept->deadline.article << ")\n";
   }
   if (!hold_id.empty()) {
-    n.Step("The case is closed: the PM releases the hold; the next sweep destroys the item");
+    n.Step("The case is closed: the PM releases the hold; the next sweep destroys the item and its transcription");
     if (auto r = vault.ReleaseHold(scene.pm, hold_id); !r.ok()) n.Fail(r.status());
     auto again = vault.Sweep(scene.gic);
     if (!again.ok()) n.Fail(again.status());
     else result.destroyed += static_cast<int>(again->items), n.out() << "    " << again->items << " item(s) destroyed\n";
+    if (!held_transcript.empty() &&
+        service::IsDestroyed(exploitation.ReadTranscription(scene.cnctr, held_transcript).status()))
+      n.out() << "    transcription " << held_transcript << ": gone with its recording\n";
   }
 
   n.Step("The CNCTR reads the destruction register");
