@@ -18,54 +18,11 @@ namespace cloison::api {
 namespace json = boost::json;
 namespace {
 
-json::object ProgrammeJson(const service::Programme& p) {
-  json::object o{{"id", p.id},
-                 {"service", p.draft.service},
-                 {"title", p.draft.title},
-                 {"purpose", p.draft.purpose},
-                 {"technical_parameters", p.draft.technical_parameters},
-                 {"algorithm_criteria", p.draft.algorithm_criteria},
-                 {"state", service::ProgrammeStateName(p.state)},
-                 {"submitted_by", p.submitted_by},
-                 {"submitted_at", FormatTime(p.submitted_at)}};
-  if (p.opinion) {
-    o["opinion"] = json::object{{"verdict", authz::VerdictName(p.opinion->verdict)},
-                                {"reasons", p.opinion->reasons},
-                                {"by", p.opinion->by},
-                                {"at", FormatTime(p.opinion->at)}};
-  } else {
-    o["opinion"] = nullptr;
-  }
-  if (p.decision) {
-    o["decision"] = json::object{{"grant", p.decision->grant},
-                                 {"reasons", p.decision->reasons},
-                                 {"by", p.decision->by},
-                                 {"at", FormatTime(p.decision->at)},
-                                 {"against_opinion", p.decision->against_opinion}};
-  } else {
-    o["decision"] = nullptr;
-  }
-  if (p.suspension) {
-    o["suspension"] = json::object{{"recommendation", p.suspension->recommendation},
-                                   {"by", p.suspension->by},
-                                   {"at", FormatTime(p.suspension->at)}};
-  } else {
-    o["suspension"] = nullptr;
-  }
-  o["resumption"] = nullptr;
-  if (p.resumption)
-    o["resumption"] = json::object{{"reasons", p.resumption->reasons},
-                                   {"by", p.resumption->by},
-                                   {"at", FormatTime(p.resumption->at)}};
-  o["closure"] = nullptr;
-  if (p.closure)
-    o["closure"] = json::object{{"reasons", p.closure->reasons},
-                                {"by", p.closure->by},
-                                {"at", FormatTime(p.closure->at)},
-                                {"copies_destroyed", p.closure->copies_destroyed}};
-  json::array agents;
-  for (const auto& a : p.agents) agents.emplace_back(a);
-  o["agents"] = std::move(agents);
+// The stored body, less the submission's violations, which the API's
+// RndProgramme schema does not carry.
+json::object ProgrammeView(const service::Programme& p) {
+  json::object o = service::ProgrammeJson(p);
+  o.erase("violations");
   return o;
 }
 
@@ -96,7 +53,7 @@ Result<HttpResponse> Api::SubmitRndProgramme(const Call& c) {
   ASSIGN_OR_RETURN(auto out, options_.rnd->SubmitProgramme(*c.principal, d));
   // A programme the law refuses is stored as refused: say under which id.
   if (out.refused()) return LegalRefusal(out.violations, out.value.id);
-  HttpResponse resp = JsonResponse(201, ProgrammeJson(out.value));
+  HttpResponse resp = JsonResponse(201, ProgrammeView(out.value));
   resp.headers.emplace_back("Location", "/v1/rnd/programmes/" + out.value.id);
   return resp;
 }
@@ -104,7 +61,7 @@ Result<HttpResponse> Api::SubmitRndProgramme(const Call& c) {
 Result<HttpResponse> Api::GetRndProgramme(const Call& c) {
   RETURN_IF_ERROR(CheckQuery(c, {}));
   ASSIGN_OR_RETURN(service::Programme p, options_.rnd->GetProgramme(*c.principal, c.param("id")));
-  return JsonResponse(200, ProgrammeJson(p));
+  return JsonResponse(200, ProgrammeView(p));
 }
 
 Result<HttpResponse> Api::GiveRndOpinion(const Call& c) {
@@ -120,7 +77,7 @@ Result<HttpResponse> Api::GiveRndOpinion(const Call& c) {
   if (!verdict) return Status::InvalidArgument("verdict: empty");
   ASSIGN_OR_RETURN(service::Programme p, options_.rnd->GiveProgrammeOpinion(
                                              *c.principal, c.param("id"), *verdict, reasons));
-  return JsonResponse(200, ProgrammeJson(p));
+  return JsonResponse(200, ProgrammeView(p));
 }
 
 Result<HttpResponse> Api::DecideRndProgramme(const Call& c) {
@@ -133,7 +90,7 @@ Result<HttpResponse> Api::DecideRndProgramme(const Call& c) {
   ASSIGN_OR_RETURN(auto out,
                    options_.rnd->DecideProgramme(*c.principal, c.param("id"), *grant, reasons));
   if (out.refused()) return LegalRefusal(out.violations, out.value.id);
-  return JsonResponse(200, ProgrammeJson(out.value));
+  return JsonResponse(200, ProgrammeView(out.value));
 }
 
 Result<HttpResponse> Api::AssignRndAgent(const Call& c) {
@@ -145,7 +102,7 @@ Result<HttpResponse> Api::AssignRndAgent(const Call& c) {
   if (agent.empty()) return Status::InvalidArgument("agent: empty, want an rnd_agent's id");
   ASSIGN_OR_RETURN(service::Programme p,
                    options_.rnd->AssignAgent(*c.principal, c.param("id"), agent));
-  return JsonResponse(200, ProgrammeJson(p));
+  return JsonResponse(200, ProgrammeView(p));
 }
 
 Result<HttpResponse> Api::TransferRndItem(const Call& c) {
@@ -174,14 +131,14 @@ Result<HttpResponse> Api::ResumeRndProgramme(const Call& c) {
   ASSIGN_OR_RETURN(std::string reasons, ReasonsBody(c));
   ASSIGN_OR_RETURN(service::Programme p,
                    options_.rnd->ResumeProgramme(*c.principal, c.param("id"), reasons));
-  return JsonResponse(200, ProgrammeJson(p));
+  return JsonResponse(200, ProgrammeView(p));
 }
 
 Result<HttpResponse> Api::CloseRndProgramme(const Call& c) {
   ASSIGN_OR_RETURN(std::string reasons, ReasonsBody(c));
   ASSIGN_OR_RETURN(service::Programme p,
                    options_.rnd_copies->CloseProgramme(*c.principal, c.param("id"), reasons));
-  return JsonResponse(200, ProgrammeJson(p));
+  return JsonResponse(200, ProgrammeView(p));
 }
 
 Result<HttpResponse> Api::GetRndItemContent(const Call& c) {

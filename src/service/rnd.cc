@@ -22,49 +22,6 @@ constexpr std::array<std::pair<ProgrammeState, std::string_view>, 6> kStates{{
     {ProgrammeState::kClosed, "closed"},
 }};
 
-json::object ToJson(const Programme& p) {
-  json::object o{{"id", p.id},
-                 {"service", p.draft.service},
-                 {"title", p.draft.title},
-                 {"purpose", p.draft.purpose},
-                 {"technical_parameters", p.draft.technical_parameters},
-                 {"algorithm_criteria", p.draft.algorithm_criteria},
-                 {"state", ProgrammeStateName(p.state)},
-                 {"submitted_by", p.submitted_by},
-                 {"submitted_at", FormatTime(p.submitted_at)},
-                 {"agents", StringsJson(p.agents)},
-                 {"violations", service::ToJson(p.violations)}};
-  o["opinion"] = nullptr;
-  if (p.opinion)
-    o["opinion"] = json::object{{"verdict", authz::VerdictName(p.opinion->verdict)},
-                                {"reasons", p.opinion->reasons},
-                                {"by", p.opinion->by},
-                                {"at", FormatTime(p.opinion->at)}};
-  o["decision"] = nullptr;
-  if (p.decision)
-    o["decision"] = json::object{{"grant", p.decision->grant},
-                                 {"reasons", p.decision->reasons},
-                                 {"by", p.decision->by},
-                                 {"at", FormatTime(p.decision->at)},
-                                 {"against_opinion", p.decision->against_opinion}};
-  o["suspension"] = nullptr;
-  if (p.suspension)
-    o["suspension"] = json::object{{"recommendation", p.suspension->recommendation},
-                                   {"by", p.suspension->by},
-                                   {"at", FormatTime(p.suspension->at)}};
-  o["resumption"] = nullptr;
-  if (p.resumption)
-    o["resumption"] = json::object{{"reasons", p.resumption->reasons},
-                                   {"by", p.resumption->by},
-                                   {"at", FormatTime(p.resumption->at)}};
-  o["closure"] = nullptr;
-  if (p.closure)
-    o["closure"] = json::object{{"reasons", p.closure->reasons},
-                                {"by", p.closure->by},
-                                {"at", FormatTime(p.closure->at)},
-                                {"copies_destroyed", p.closure->copies_destroyed}};
-  return o;
-}
 
 Result<Programme> FromBody(const std::string& id, const std::string& body) {
   std::string what = std::string(kRndProgrammeKind) + " " + id;
@@ -125,7 +82,7 @@ store::Record RecordOf(const Programme& p) {
   rec.state = std::string(ProgrammeStateName(p.state));
   rec.service = p.draft.service;
   rec.starts_at = ToMicros(p.submitted_at);
-  rec.body = json::serialize(ToJson(p));
+  rec.body = json::serialize(ProgrammeJson(p));
   return rec;
 }
 
@@ -175,6 +132,50 @@ Result<Programme> ViewFor(const Principal& actor, Programme p) {
 }
 
 }  // namespace
+
+json::object ProgrammeJson(const Programme& p) {
+  json::object o{{"id", p.id},
+                 {"service", p.draft.service},
+                 {"title", p.draft.title},
+                 {"purpose", p.draft.purpose},
+                 {"technical_parameters", p.draft.technical_parameters},
+                 {"algorithm_criteria", p.draft.algorithm_criteria},
+                 {"state", ProgrammeStateName(p.state)},
+                 {"submitted_by", p.submitted_by},
+                 {"submitted_at", FormatTime(p.submitted_at)},
+                 {"agents", StringsJson(p.agents)},
+                 {"violations", service::ToJson(p.violations)}};
+  o["opinion"] = nullptr;
+  if (p.opinion)
+    o["opinion"] = json::object{{"verdict", authz::VerdictName(p.opinion->verdict)},
+                                {"reasons", p.opinion->reasons},
+                                {"by", p.opinion->by},
+                                {"at", FormatTime(p.opinion->at)}};
+  o["decision"] = nullptr;
+  if (p.decision)
+    o["decision"] = json::object{{"grant", p.decision->grant},
+                                 {"reasons", p.decision->reasons},
+                                 {"by", p.decision->by},
+                                 {"at", FormatTime(p.decision->at)},
+                                 {"against_opinion", p.decision->against_opinion}};
+  o["suspension"] = nullptr;
+  if (p.suspension)
+    o["suspension"] = json::object{{"recommendation", p.suspension->recommendation},
+                                   {"by", p.suspension->by},
+                                   {"at", FormatTime(p.suspension->at)}};
+  o["resumption"] = nullptr;
+  if (p.resumption)
+    o["resumption"] = json::object{{"reasons", p.resumption->reasons},
+                                   {"by", p.resumption->by},
+                                   {"at", FormatTime(p.resumption->at)}};
+  o["closure"] = nullptr;
+  if (p.closure)
+    o["closure"] = json::object{{"reasons", p.closure->reasons},
+                                {"by", p.closure->by},
+                                {"at", FormatTime(p.closure->at)},
+                                {"copies_destroyed", p.closure->copies_destroyed}};
+  return o;
+}
 
 std::string_view ProgrammeStateName(ProgrammeState s) {
   for (const auto& [state, name] : kStates)

@@ -26,6 +26,7 @@
 // transaction; the rulebook, clock and id generator are thread-safe).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,6 +123,10 @@ struct Programme {
   std::vector<std::string> agents;           // assigned rnd_agent principal ids
   std::vector<rules::Violation> violations;  // why the law refused it on submission
 };
+
+// The programme's record body (doc/formats/rnd.md), which is also what the
+// API answers (without "violations").
+boost::json::object ProgrammeJson(const Programme& p);
 
 class Rnd {
  public:
