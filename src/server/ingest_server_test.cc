@@ -18,6 +18,7 @@
 #include "server/pki.h"
 #include "server/server.h"
 #include "server/test_client.h"
+#include "server/test_server.h"
 
 namespace cloison::server {
 namespace {
@@ -36,15 +37,8 @@ constexpr int kPerClient = 20;
 class IngestServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SystemClock system;
-    auto pki = EnsurePki(h_.dir(), system);
-    ASSERT_TRUE(pki.ok()) << pki.status().ToString();
-    pki_ = *pki;
-    ServerOptions o;
-    o.listen = "127.0.0.1:0";
-    auto s = Server::Start(h_.api(), {pki_.server_cert, pki_.server_key, pki_.ca_cert}, o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
+    Status started = testing::StartOnLoopback(h_.api(), h_.dir(), {}, pki_, server_);
+    ASSERT_TRUE(started.ok()) << started.ToString();
     // L852-2 collects correspondence, kept 30 days (L. 822-2 I 1°).
     auth_ = h_.Grant("L852-2");
     ASSERT_FALSE(auth_.empty());

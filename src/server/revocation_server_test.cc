@@ -10,6 +10,7 @@
 #include "server/pki.h"
 #include "server/server.h"
 #include "server/test_client.h"
+#include "server/test_server.h"
 #include "service/certificates.h"
 
 namespace cloison::server {
@@ -24,15 +25,8 @@ using testing::ClientOptions;
 class RevocationServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SystemClock system;
-    auto pki = EnsurePki(h_.dir(), system);
-    ASSERT_TRUE(pki.ok()) << pki.status().ToString();
-    pki_ = *pki;
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto s = Server::Start(h_.api(), {pki_.server_cert, pki_.server_key, pki_.ca_cert}, options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
+    Status started = testing::StartOnLoopback(h_.api(), h_.dir(), {}, pki_, server_);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   // A certificate for the principal of `role`, issued and registered as

@@ -16,6 +16,7 @@
 #include "crypto/x509.h"
 #include "server/pki.h"
 #include "server/test_client.h"
+#include "server/test_server.h"
 #include "server/wire.h"
 
 namespace cloison::server {
@@ -41,16 +42,10 @@ class ServerTest : public ::testing::Test {
 
   void StartWith(ServerOptions options) {
     server_.reset();
-    SystemClock system;
-    auto pki = EnsurePki(h_.dir(), system);
-    ASSERT_TRUE(pki.ok()) << pki.status().ToString();
-    pki_ = *pki;
-    options.listen = "127.0.0.1:0";
     if (options.idle_timeout == ServerOptions{}.idle_timeout)
       options.idle_timeout = std::chrono::milliseconds(2000);
-    auto s = Server::Start(h_.api(), {pki_.server_cert, pki_.server_key, pki_.ca_cert}, options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
+    Status s = testing::StartOnLoopback(h_.api(), h_.dir(), options, pki_, server_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   Client NewClient(ClientOptions o = {}) {

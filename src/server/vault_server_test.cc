@@ -21,6 +21,7 @@
 #include "server/serve.h"
 #include "server/server.h"
 #include "server/test_client.h"
+#include "server/test_server.h"
 #include "service/instance.h"
 #include "service/tokens.h"
 #include "service/workflow.h"
@@ -45,15 +46,8 @@ std::string Message(const Reply& r) {
 class VaultServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SystemClock system;
-    auto pki = EnsurePki(h_.dir(), system);
-    ASSERT_TRUE(pki.ok()) << pki.status().ToString();
-    pki_ = *pki;
-    ServerOptions o;
-    o.listen = "127.0.0.1:0";
-    auto s = Server::Start(h_.api(), {pki_.server_cert, pki_.server_key, pki_.ca_cert}, o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
+    Status started = testing::StartOnLoopback(h_.api(), h_.dir(), {}, pki_, server_);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
   Client& As(Role r) {
     auto& c = clients_[r];
