@@ -71,6 +71,7 @@ Status Vault::Open() {
     uint32_t e = present.empty() ? 1 : present.back();
     if (present.empty()) RETURN_IF_ERROR(impl_->keys.CreateRoot(e));
     RETURN_IF_ERROR(tx->SetMeta(kRootEpochMeta, std::to_string(e)));
+    RETURN_IF_ERROR(tx->SetMeta(kRecordsFormatMeta, kRecordsFormat));
     store::Event ev;
     ev.type = "vault.root_rotated";
     ev.body = EncodeEvent({"vault.root_rotated", "system", impl_->keys.Name()}, impl_->clock,
@@ -88,7 +89,7 @@ Status Vault::Open() {
     // or before the commit (a new root never used): finish it now.
     for (uint32_t e : present)
       if (e != *epoch) RETURN_IF_ERROR(impl_->keys.DestroyRoot(e));
-    RETURN_IF_ERROR(ConvertOldDestructionRecords(*impl_));
+    RETURN_IF_ERROR(ConvertOldRecords(*impl_));
   }
   impl_->opened = true;
   return Status::Ok();

@@ -21,6 +21,11 @@ inline constexpr char kHoldKind[] = "hold";
 // Destruction records of their own kind: written before the store's schema
 // 3; Vault::Open turns any it finds into item tombstones.
 inline constexpr char kDestructionKind[] = "destruction";
+// "3" once the vault's records are in their schema-3 shape (an item record
+// sets only its group; a destroyed item's record is its destruction
+// record); set at a fresh instance's first open, or by the conversion.
+inline constexpr char kRecordsFormatMeta[] = "vault.records_format";
+inline constexpr char kRecordsFormat[] = "3";
 inline constexpr char kRootEpochMeta[] = "vault.root_epoch";
 inline constexpr char kGonePrefix[] = "destroyed: ";
 inline constexpr char kTooLargePrefix[] = "content: too large: ";
@@ -54,10 +59,13 @@ Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
 Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
                                       const std::string& bucket_id, int64_t due_at);
 Result<uint32_t> CurrentRootEpoch(store::ReadTx& tx);
-// Rewrites destruction records of the old kind (`destruction`, the item
-// record deleted) as the item's own record, which is now the destruction
-// record; one `vault.records_converted` event. Nothing to do: no commit.
-Status ConvertOldDestructionRecords(Vault::Impl& v);
+// Once per instance written before store schema 3 (kRecordsFormatMeta
+// unset or older): rewrites destruction records of the old kind
+// (`destruction`, the item record deleted) as the item's own record, which
+// is now the destruction record, and live item records as ItemRecord writes
+// them now (their old end would read as "destroyed"); one
+// `vault.records_converted` event with the counts.
+Status ConvertOldRecords(Vault::Impl& v);
 
 // Moves an item's envelope into `to` (re-wrapped header, same body) and
 // updates `m` (bucket, place). The old header is erased by the caller after

@@ -446,22 +446,45 @@ Result<Destruction> DestroyItem(Vault::Impl& v, store::WriteTx& tx, const ItemMe
   return d;
 }
 
-Status ConvertOldDestructionRecords(Vault::Impl& v) {
+Status ConvertOldRecords(Vault::Impl& v) {
   ASSIGN_OR_RETURN(auto tx, v.store.BeginWrite());
+  auto format = tx->GetMeta(kRecordsFormatMeta);
+  if (format.ok() && *format == kRecordsFormat) return Status::Ok();
+  if (!format.ok() && format.status().code() != Code::kNotFound) return format.status();
   store::Filter f;
   f.kind = kDestructionKind;
   ASSIGN_OR_RETURN(std::vector<store::Record> old, tx->List(f));
-  if (old.empty()) return Status::Ok();
   for (const store::Record& r : old) {
     ASSIGN_OR_RETURN(Destruction d, DestructionFromRecord(r));
     RETURN_IF_ERROR(tx->Put(DestructionRecord(d)));
     RETURN_IF_ERROR(tx->Delete(kDestructionKind, r.id));
   }
+  // Live items of the old shape: an end set (their deadline), in a bucket.
+  // A destroyed item's record has no group (DestructionRecord).
+  int64_t items = 0;
+  store::Filter live;
+  live.kind = kItemKind;
+  live.ends_after = 0;
+  live.limit = 1000;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<store::Record> page, tx->List(live));
+    for (const store::Record& r : page) {
+      if (r.group.empty()) continue;
+      ASSIGN_OR_RETURN(ItemMeta m, ItemFromRecord(r));
+      RETURN_IF_ERROR(tx->Put(ItemRecord(m)));
+      ++items;
+    }
+    if (static_cast<int>(page.size()) < live.limit) break;
+    live.after_id = page.back().id;
+  }
+  RETURN_IF_ERROR(tx->SetMeta(kRecordsFormatMeta, kRecordsFormat));
   store::Event e;
   e.type = "vault.records_converted";
-  e.body = EncodeEvent({"vault.records_converted", "system", kDestructionKind}, v.clock,
+  e.body = EncodeEvent({"vault.records_converted", "system", kRecordsFormatMeta}, v.clock,
                        v.clock.Now(),
-                       {{"destruction_records", static_cast<int64_t>(old.size())}});
+                       {{"destruction_records", static_cast<int64_t>(old.size())},
+                        {"items", items},
+                        {"format", kRecordsFormat}});
   RETURN_IF_ERROR(tx->Append(e).status());
   return tx->Commit();
 }

@@ -308,14 +308,27 @@ TEST_F(VaultTest, UnrelatedAndRecommendedDestructionsAreImmediate) {
   ASSERT_TRUE(vault_->ReadContent(gic_, keep).ok());  // same bucket, untouched
 }
 
-// A destruction record of the kind written before store schema 3 (its own
-// kind, the item record deleted) is turned into the item's tombstone when
-// the vault opens, so it still answers "destroyed" and stays in the register.
+// Records written before store schema 3 are converted once when the vault
+// opens: a destruction record of its own kind (the item record deleted)
+// becomes the item's tombstone, so it still answers "destroyed" and stays in
+// the register; a live item whose record carried its deadline as its end
+// (which now reads as "destroyed") is rewritten and stays readable.
 TEST_F(VaultTest, OldDestructionRecordsAreConvertedAtOpen) {
   std::string a = IngestOk("destroyed under the old format");
+  std::string live = IngestOk("still live, stored under the old format");
   ASSERT_TRUE(vault_->MarkUnrelated(gic_, a).ok());
   {
     auto tx = std::move(store_->BeginWrite()).value();
+    // A live item of the old shape: its deadline as its end, its state,
+    // technique and collection time copied into the indexed columns.
+    store::Record l = *tx->Get("item", live);
+    ASSERT_EQ(l.ends_at, 0);
+    l.ends_at = ToMicros(T("2025-04-10T00:00:00Z"));
+    l.state = "stored";
+    l.technique = "L852-1-I";
+    l.starts_at = ToMicros(T("2025-03-10T12:00:00Z"));
+    ASSERT_TRUE(tx->Put(l).ok());
+    ASSERT_TRUE(tx->SetMeta("vault.records_format", "2").ok());
     store::Record r = *tx->Get("item", a);
     ASSERT_NE(r.ends_at, 0);
     store::Record old = r;
@@ -328,20 +341,25 @@ TEST_F(VaultTest, OldDestructionRecordsAreConvertedAtOpen) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   EXPECT_EQ(vault_->GetItem(gic_, a).status().code(), Code::kNotFound);  // unseen by this build
+  EXPECT_TRUE(IsDestroyed(vault_->GetItem(gic_, live).status()));        // misread as destroyed
   auto reopen = [&] {
     VaultOptions o = vault_->options();
     vault_ = std::make_unique<Vault>(*store_, book_, clock_, ids_, *keys_, instance_.path(), o);
     ASSERT_TRUE(vault_->Open().ok());
   };
   reopen();
+  EXPECT_EQ(LastEvents(1)[0].type, "vault.records_converted");
   EXPECT_TRUE(IsDestroyed(vault_->GetItem(gic_, a).status()));
+  auto kept = vault_->ReadContent(gic_, live);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(std::string(kept->view().begin(), kept->view().end()),
+            "still live, stored under the old format");
   EXPECT_EQ(CountKind("destruction"), 0);
   auto d = vault_->ListDestructions(cnctr_, T("2025-01-01T00:00:00Z"));
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ASSERT_EQ(d->size(), 1u);
   EXPECT_EQ((*d)[0].item, a);
   EXPECT_EQ((*d)[0].reason, "unrelated");
-  EXPECT_EQ(LastEvents(1)[0].type, "vault.records_converted");
   int64_t events = Events();
   reopen();  // nothing left to convert: no event
   EXPECT_EQ(Events(), events);
