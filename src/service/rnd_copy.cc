@@ -297,11 +297,12 @@ Result<Programme> RndCopies::CloseProgramme(const Principal& actor, const std::s
   p.closure = ProgrammeClosure{reasons, actor.id, now, static_cast<int64_t>(destroyed.size())};
   store::Record rec = Rnd::Record(p);
   RETURN_IF_ERROR(tx->Put(rec));
-  json::array copies;
-  for (const auto& d : destroyed) copies.emplace_back(d.item);
   RETURN_IF_ERROR(AppendEvent(*tx, clock_, now, {"rnd.programme.closed", actor.id, p.id}, rec,
                               {{"service", p.draft.service},
-                               {"copies", std::move(copies)},
+                               // A count, not the ids: each copy has its own
+                               // item.destroyed just before, and a list would
+                               // grow past a ledger entry's bound.
+                               {"copies_destroyed", static_cast<int64_t>(destroyed.size())},
                                {"pseudonym_key_destroyed", key_destroyed},
                                {"article", book_.rnd.cite.article},
                                {"reasons_sha256", crypto::Hex(crypto::Sha256(reasons))}})

@@ -33,6 +33,7 @@
 // transaction may outlive its Store.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,6 +77,10 @@ struct Filter {
   int limit = 0;                      // 0 = no limit
 };
 
+// The longest event body: a ledger entry's length is a uint16 in C2SP
+// tlog-tiles entry bundles.
+inline constexpr size_t kMaxEventBody = 65535;
+
 // One entry of the future ledger: a state change, in its canonical encoding
 // (doc/formats/event.md). `index` is assigned by Append.
 struct Event {
@@ -110,7 +115,8 @@ class WriteTx : public ReadTx {
   // Removes (kind, id). NotFound if absent (an answer: the tx stays usable).
   virtual Status Delete(const std::string& kind, const std::string& id) = 0;
   // Returns the event's index (event.index is ignored). The type and the body
-  // must be non-empty.
+  // must be non-empty, and the body at most kMaxEventBody bytes
+  // (InvalidArgument; the transaction stays usable).
   virtual Result<int64_t> Append(const Event& event) = 0;
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
   // See the contract above. A transaction is finished after Commit, whatever

@@ -101,6 +101,14 @@ Status ValidateEvent(const Event& event) {
     return Status::InvalidArgument("event " + event.type +
                                    ": body: got empty, want its canonical bytes");
   }
+  // The body is a ledger entry, and tile/entries bundles carry an entry's
+  // length in two bytes (C2SP tlog-tiles): a longer one could never be
+  // logged, so it is refused here, before it can block the ledger.
+  if (event.body.size() > kMaxEventBody) {
+    return Status::InvalidArgument("event " + event.type + ": body: got " +
+                                   std::to_string(event.body.size()) + " bytes, want at most " +
+                                   std::to_string(kMaxEventBody) + " (a ledger entry)");
+  }
   return Status::Ok();
 }
 

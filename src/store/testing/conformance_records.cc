@@ -138,11 +138,14 @@ Status AppendRejectsEmptyBodyOrType(const StoreFactory& open) {
   CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
   CONF_EXPECT_CODE(tx->Append(Ev("test", "")), Code::kInvalidArgument);
   CONF_EXPECT_CODE(tx->Append(Ev("", "body")), Code::kInvalidArgument);
+  CONF_EXPECT_CODE(tx->Append(Ev("test", std::string(kMaxEventBody + 1, 'x'))),
+                   Code::kInvalidArgument);
   // The refusals used no index and did not spoil the transaction.
   CONF_EXPECT_EQ(*tx->Append(Ev("test", "ok")), int64_t{0});
+  CONF_EXPECT_EQ(*tx->Append(Ev("test", std::string(kMaxEventBody, 'x'))), int64_t{1});
   CONF_EXPECT_OK(tx->Commit());
   CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
-  CONF_EXPECT_EQ(*rx->EventCount(), int64_t{1});
+  CONF_EXPECT_EQ(*rx->EventCount(), int64_t{2});
   return Status::Ok();
 }
 
