@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/json.h"
 #include "api/params.h"
+#include "service/rnd_json.h"
 
 namespace cloison::api {
 namespace json = boost::json;
@@ -24,15 +25,6 @@ std::string_view MediaType(std::string_view content_type) {
   return base;
 }
 
-json::value OptTime(const std::optional<Time>& t) {
-  return t ? json::value(FormatTime(*t)) : json::value(nullptr);
-}
-
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
 
 // An item's metadata as the API shows it: where it is stored (bucket,
 // offsets) stays inside the vault.
@@ -50,12 +42,12 @@ json::object ItemJson(const service::ItemMeta& m) {
       {"state", m.state},
       {"arrived_sealed", m.arrived_sealed},
       {"encrypted", m.encrypted},
-      {"decrypted_at", OptTime(m.decrypted_at)},
+      {"decrypted_at", service::OptTimeJson(m.decrypted_at)},
       {"destroy_by", FormatTime(m.deadline.destroy_by)},
       {"rule", m.deadline.rule},
       {"article", m.deadline.article},
-      {"analysis_until", OptTime(m.analysis_until)},
-      {"holds", Strings(m.holds)},
+      {"analysis_until", service::OptTimeJson(m.analysis_until)},
+      {"holds", service::StringsJson(m.holds)},
       {"size", m.size},
       {"envelope_sha256", m.envelope_sha256},
   };
@@ -64,11 +56,11 @@ json::object ItemJson(const service::ItemMeta& m) {
 json::object HoldJson(const service::Hold& h) {
   return json::object{{"id", h.id},
                       {"case", h.case_ref},
-                      {"items", Strings(h.items)},
+                      {"items", service::StringsJson(h.items)},
                       {"state", h.state},
                       {"placed_by", h.placed_by},
                       {"placed_at", FormatTime(h.placed_at)},
-                      {"released_at", OptTime(h.released_at)}};
+                      {"released_at", service::OptTimeJson(h.released_at)}};
 }
 
 json::object DestructionJson(const service::Destruction& d) {
