@@ -183,6 +183,16 @@ Status AnnualReportBuilder::Add(const store::Event& event) {
     ++r.destructions["items"];
     ++r.destructions_by_kind[KeyOr(Str(d, "kind"))];
     ++r.destructions_by_reason[KeyOr(Str(d, "reason"))];
+  } else if (type == "items.destroyed") {  // the sweep's: a chunk of one bucket's items
+    if (const auto* items = d.if_contains("items"); items && items->is_array()) {
+      const std::string reason = KeyOr(Str(d, "reason"));
+      for (const json::value& e : items->get_array()) {
+        if (!e.is_object()) continue;
+        ++r.destructions["items"];
+        ++r.destructions_by_kind[KeyOr(Str(e.get_object(), "kind"))];
+        ++r.destructions_by_reason[reason];
+      }
+    }
   } else if (type == "bucket.destroyed") {
     ++r.destructions["buckets"];
   } else if (type == "hold.placed") {

@@ -251,6 +251,11 @@ TEST_F(ReportTest, CountsTheVaultEventsByKindAndReason) {
   AppendVaultEvent("item.destroyed", "itm_3", {{"kind", "location"}, {"reason", "unrelated"}});
   AppendVaultEvent("item.destroyed", "itm_2",
                    {{"kind", "correspondence"}, {"reason", "recommendation"}});
+  // The sweep's chunk: each of its entries is one destruction.
+  AppendVaultEvent("items.destroyed", "bkt_0",
+                   {{"reason", "retention"},
+                    {"items", json::array{json::object{{"item", "itm_4"}, {"kind", "location"}},
+                                          json::object{{"item", "itm_5"}, {"kind", "location"}}}}});
   AppendVaultEvent("bucket.destroyed", "bkt_1", {});
   AppendVaultEvent("hold.placed", "hld_1", {});
   AppendVaultEvent("hold.placed", "hld_2", {});
@@ -275,11 +280,11 @@ TEST_F(ReportTest, CountsTheVaultEventsByKindAndReason) {
   EXPECT_EQ(r.items_ingested["location"], 1);
   EXPECT_EQ(r.items_ingested["unknown"], 1);
   EXPECT_EQ(r.items_refused["sound_image"], 1);
-  EXPECT_EQ(r.destructions["items"], 3);
+  EXPECT_EQ(r.destructions["items"], 5);
   EXPECT_EQ(r.destructions["buckets"], 1);
   EXPECT_EQ(r.destructions_by_kind["correspondence"], 2);
-  EXPECT_EQ(r.destructions_by_kind["location"], 1);
-  EXPECT_EQ(r.destructions_by_reason["retention"], 1);
+  EXPECT_EQ(r.destructions_by_kind["location"], 3);
+  EXPECT_EQ(r.destructions_by_reason["retention"], 3);
   EXPECT_EQ(r.destructions_by_reason["unrelated"], 1);
   EXPECT_EQ(r.destructions_by_reason["recommendation"], 1);
   EXPECT_EQ(r.holds["placed"], 2);

@@ -47,6 +47,19 @@ store::Record ItemRecord(const ItemMeta& m);
 Result<ItemMeta> ItemFromRecord(const store::Record& r);
 store::Record DestructionRecord(const Destruction& d);
 Result<Destruction> DestructionFromRecord(const store::Record& r);
+// A swept item's record: its end is the destruction time and its body,
+// {"swept":N}, names the items.destroyed event (ledger index N) whose entry
+// for it holds the rest of its destruction record (doc/formats/vault.md).
+inline constexpr char kSweptPrefix[] = "{\"swept\":";
+store::Record SweptRecord(const std::string& item, Time destroyed_at, int64_t ledger_index);
+// The item's entry in an items.destroyed event, and a bound on its encoded
+// size (the sweep keeps each event within a ledger entry).
+boost::json::object SweptEntry(const ItemMeta& m, Time now);
+size_t SweptEntryBound(const ItemMeta& m);
+// The destruction records of destroyed items' records, of either form (a
+// whole record, or a swept item's, read with its event through `tx`).
+Result<std::vector<Destruction>> DestructionsFromRecords(store::ReadTx& tx,
+                                                         const std::vector<store::Record>& recs);
 store::Record HoldRecord(const Hold& h);
 Result<Hold> HoldFromRecord(const store::Record& r);
 

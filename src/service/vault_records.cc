@@ -1,5 +1,8 @@
 // Record codecs and shared steps of service::Vault (vault_internal.h).
 #include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <map>
 
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -287,6 +290,142 @@ Result<Destruction> DestructionFromRecord(const store::Record& r) {
   d.ledger_index = in.Int("ledger_index");
   RETURN_IF_ERROR(in.status);
   return d;
+}
+
+store::Record SweptRecord(const std::string& item, Time destroyed_at, int64_t ledger_index) {
+  // Everything the register shows of the item is in the event; the record
+  // only marks the item destroyed (its end) and names the event, so a sweep
+  // writes a few bytes per item instead of a whole destruction record.
+  store::Record r;
+  r.kind = kItemKind;
+  r.id = item;
+  r.ends_at = ToMicros(destroyed_at);
+  r.body = std::string(kSweptPrefix) + std::to_string(ledger_index) + "}";
+  return r;
+}
+
+json::object SweptEntry(const ItemMeta& m, Time now) {
+  return json::object{{"item", m.id},
+                      {"kind", rules::ItemKindName(m.kind)},
+                      {"technique", m.technique},
+                      {"authorisation", m.authorisation},
+                      {"service", m.service},
+                      {"envelope_sha256", m.envelope_sha256},
+                      {"collected_at", FormatTime(m.collected_at)},
+                      {"rule", m.deadline.rule},
+                      {"article", m.deadline.article},
+                      {"destroy_by", FormatTime(m.deadline.destroy_by)},
+                      {"late", now > m.deadline.destroy_by}};
+}
+
+size_t SweptEntryBound(const ItemMeta& m) {
+  // Keys, punctuation, two times and a boolean take under 200 bytes; each
+  // string at most doubles when escaped (ids, rule names and articles hold
+  // no control characters, the only ones written as six).
+  size_t strings = m.id.size() + rules::ItemKindName(m.kind).size() + m.technique.size() +
+                   m.authorisation.size() + m.service.size() + m.envelope_sha256.size() +
+                   m.deadline.rule.size() + m.deadline.article.size();
+  return 200 + 2 * strings;
+}
+
+namespace {
+
+// The items.destroyed event at `index`, parsed: its data, and its entries
+// by item id.
+struct SweptEvent {
+  json::object event;
+  std::map<std::string, const json::object*, std::less<>> entries;
+};
+
+Result<const SweptEvent*> LoadSweptEvent(store::ReadTx& tx, int64_t index,
+                                         std::map<int64_t, SweptEvent>& cache) {
+  if (auto it = cache.find(index); it != cache.end()) return &it->second;
+  const std::string what = "ledger entry " + std::to_string(index);
+  ASSIGN_OR_RETURN(std::vector<store::Event> events, tx.Events(index, 1));
+  if (events.size() != 1 || events[0].type != "items.destroyed")
+    return Status::Corruption(what + ": want the items.destroyed event a swept item names, got " +
+                              (events.empty() ? std::string("none") : events[0].type));
+  ASSIGN_OR_RETURN(json::object o, ParseBody(events[0].body, what));
+  SweptEvent& e = cache[index];
+  e.event = std::move(o);
+  const json::object* data = e.event.contains("data") && e.event.at("data").is_object()
+                                 ? &e.event.at("data").get_object()
+                                 : nullptr;
+  const json::array* items = data && data->contains("items") && data->at("items").is_array()
+                                 ? &data->at("items").get_array()
+                                 : nullptr;
+  if (!items) {
+    cache.erase(index);
+    return Status::Corruption(what + ": field data.items missing or mistyped");
+  }
+  for (const json::value& v : *items) {
+    if (!v.is_object() || !v.get_object().contains("item") ||
+        !v.get_object().at("item").is_string())
+      continue;
+    e.entries.emplace(std::string(v.get_object().at("item").get_string()), &v.get_object());
+  }
+  return &e;
+}
+
+Result<Destruction> SweptDestruction(store::ReadTx& tx, const store::Record& r,
+                                     std::map<int64_t, SweptEvent>& cache) {
+  std::string_view digits = std::string_view(r.body).substr(std::strlen(kSweptPrefix));
+  int64_t index = -1;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (ec != std::errc() || index < 0 || std::string_view(end, digits.data() + digits.size()) != "}")
+    return Status::Corruption("destruction " + r.id + ": field swept missing or mistyped");
+  ASSIGN_OR_RETURN(const SweptEvent* e, LoadSweptEvent(tx, index, cache));
+  auto entry = e->entries.find(r.id);
+  if (entry == e->entries.end())
+    return Status::Corruption("destruction " + r.id + ": ledger entry " + std::to_string(index) +
+                              " does not list it");
+  const std::string what = "destruction " + r.id + " (ledger entry " + std::to_string(index) + ")";
+  Reader head{e->event, what, {}};
+  Reader data{e->event.at("data").get_object(), what, {}};
+  Reader in{*entry->second, what, {}};
+  Destruction d;
+  d.item = r.id;
+  d.kind = in.Str("kind");
+  d.technique = in.Str("technique");
+  d.authorisation = in.Str("authorisation");
+  d.service = in.Str("service");
+  d.envelope_sha256 = in.Str("envelope_sha256");
+  d.rule = in.Str("rule");
+  d.article = in.Str("article");
+  d.late = in.Bool("late");
+  std::string collected = in.Str("collected_at"), destroy_by = in.Str("destroy_by");
+  d.reason = data.Str("reason");
+  d.method = data.Str("method");
+  d.bucket = data.Str("bucket");
+  d.root_epoch = static_cast<uint32_t>(data.Int("root_epoch"));
+  d.actor = head.Str("actor");
+  RETURN_IF_ERROR(head.status);
+  RETURN_IF_ERROR(data.status);
+  RETURN_IF_ERROR(in.status);
+  ASSIGN_OR_RETURN(d.collected_at, ParseTime(collected, what + ": collected_at"));
+  ASSIGN_OR_RETURN(d.destroy_by, ParseTime(destroy_by, what + ": destroy_by"));
+  d.destroyed_at = FromMicros(r.ends_at);
+  d.ledger_index = index;
+  return d;
+}
+
+}  // namespace
+
+Result<std::vector<Destruction>> DestructionsFromRecords(store::ReadTx& tx,
+                                                         const std::vector<store::Record>& recs) {
+  std::map<int64_t, SweptEvent> swept;
+  std::vector<Destruction> out;
+  out.reserve(recs.size());
+  for (const store::Record& r : recs) {
+    if (r.body.rfind(kSweptPrefix, 0) == 0) {
+      ASSIGN_OR_RETURN(Destruction d, SweptDestruction(tx, r, swept));
+      out.push_back(std::move(d));
+    } else {
+      ASSIGN_OR_RETURN(Destruction d, DestructionFromRecord(r));
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
 }
 
 store::Record HoldRecord(const Hold& h) {

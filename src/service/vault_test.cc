@@ -3,6 +3,8 @@
 // roles. The irrecoverability tests are in vault_shred_test.cc.
 #include "service/vault.h"
 
+#include <map>
+
 #include "service/vault_test_util.h"
 
 namespace cloison::service {
@@ -246,8 +248,10 @@ TEST_F(VaultTest, SweepDestroysExactlyTheDueBucketsAndIsIdempotent) {
   auto tx = std::move(store_->BeginRead()).value();
   auto ev = tx->Events((*d)[0].ledger_index, 1);
   ASSERT_EQ(ev->size(), 1u);
-  EXPECT_EQ((*ev)[0].type, "item.destroyed");
-  EXPECT_NE((*ev)[0].body.find((*d)[0].item), std::string::npos);
+  // The sweep logs its destructions by chunks of a bucket: the event lists
+  // the item (VaultTest.ASweepOfManyItemsIsLoggedInBoundedChunks).
+  EXPECT_EQ((*ev)[0].type, "items.destroyed");
+  EXPECT_NE((*ev)[0].body.find("\"item\":\"" + (*d)[0].item + "\""), std::string::npos);
   EXPECT_EQ(vault_->ListDestructions(cnctr_, T("2025-04-10T00:00:00Z"))->size(), 0u);
   // Run again: nothing more.
   int64_t events = Events();
@@ -255,6 +259,88 @@ TEST_F(VaultTest, SweepDestroysExactlyTheDueBucketsAndIsIdempotent) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->items, 0);
   EXPECT_EQ(Events(), events);
+}
+
+// One bucket of 300 items swept in one transaction: its destructions go
+// to the ledger as items.destroyed events of at most 128 items each, every
+// item in exactly one, every event within a ledger entry; the register
+// reads each item's destruction record back from its event.
+TEST_F(VaultTest, ASweepOfManyItemsIsLoggedInBoundedChunks) {
+  VaultOptions o;
+  o.max_item_size = 1 << 20;
+  o.sweep_batch = 1000;
+  Vault big(*store_, book_, clock_, ids_, *keys_, instance_.path(), o);
+  ASSERT_TRUE(big.Open().ok());
+  std::vector<IngestInput> inputs;
+  for (int i = 0; i < 300; ++i) inputs.push_back(Item("item " + std::to_string(i)));
+  auto in = big.IngestBatch(collector_, inputs);
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  std::map<std::string, Time> deadline;
+  for (const auto& out : *in) {
+    ASSERT_FALSE(out.refused());
+    deadline[out.value.id] = out.value.destroy_by;
+  }
+  ASSERT_EQ(deadline.size(), 300u);
+  const int64_t before = Events();
+  clock_.Set(T("2025-04-09T00:00:00Z"));
+  auto s = big.Sweep(gic_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->items, 300);
+  std::map<std::string, int> listed;
+  std::vector<size_t> chunks;
+  {
+    auto tx = std::move(store_->BeginRead()).value();
+    auto events = tx->Events(before, Events() - before);
+    ASSERT_TRUE(events.ok());
+    for (const auto& e : *events) {
+      if (e.type != "items.destroyed") continue;
+      EXPECT_LE(e.body.size(), store::kMaxEventBody);
+      auto body = boost::json::parse(e.body).as_object();
+      const auto& data = body.at("data").as_object();
+      EXPECT_EQ(data.at("reason"), "retention");
+      EXPECT_EQ(data.at("bucket"), "L852-1-I/2025-04-09");
+      const auto& items = data.at("items").as_array();
+      EXPECT_EQ(data.at("count").as_int64(), static_cast<int64_t>(items.size()));
+      chunks.push_back(items.size());
+      for (const auto& item : items) ++listed[std::string(item.at("item").as_string())];
+    }
+  }
+  // At most 128 items an event, fewer when the entries' size bound would
+  // pass the event's budget: three events at least.
+  EXPECT_GE(chunks.size(), 3u);
+  size_t total = 0;
+  for (size_t c : chunks) {
+    EXPECT_LE(c, 128u);
+    total += c;
+  }
+  EXPECT_EQ(total, 300u);
+  ASSERT_EQ(listed.size(), 300u);
+  for (const auto& [id, n] : listed) {
+    EXPECT_EQ(n, 1) << id;
+    EXPECT_EQ(deadline.count(id), 1u) << id;
+  }
+  Page page;
+  page.limit = 1000;
+  auto d = big.ListDestructions(cnctr_, T("2025-04-01T00:00:00Z"), page);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->size(), 300u);
+  auto tx = std::move(store_->BeginRead()).value();
+  for (const Destruction& x : *d) {
+    ASSERT_EQ(deadline.count(x.item), 1u) << x.item;
+    EXPECT_EQ(x.destroy_by, deadline[x.item]);
+    EXPECT_EQ(x.kind, "correspondence");
+    EXPECT_EQ(x.article, "L. 822-2 I 1°");
+    EXPECT_EQ(x.collected_at, T("2025-03-10T12:00:00Z"));
+    EXPECT_EQ(x.destroyed_at, T("2025-04-09T00:00:00Z"));
+    EXPECT_EQ(x.method, "crypto-erase: bucket key destroyed");
+    EXPECT_EQ(x.actor, "system");
+    EXPECT_FALSE(x.late);
+    auto ev = tx->Events(x.ledger_index, 1);
+    ASSERT_TRUE(ev.ok() && ev->size() == 1u);
+    EXPECT_EQ((*ev)[0].type, "items.destroyed");
+    EXPECT_NE((*ev)[0].body.find("\"item\":\"" + x.item + "\""), std::string::npos);
+    EXPECT_TRUE(IsDestroyed(big.GetItem(gic_, x.item).status()));
+  }
 }
 
 TEST_F(VaultTest, AHoldSuspendsDestructionAndNothingElseDoes) {
