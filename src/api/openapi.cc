@@ -3965,7 +3965,7 @@ constexpr std::string_view kDocument = R"openapi(
      },
      "ledger_index": {
       "type": "integer",
-      "description": "index of its item.destroyed event in the ledger"
+      "description": "index in the ledger of its item.destroyed event (early destruction) or of the items.destroyed event that lists it (sweep)"
      }
     },
     "required": [

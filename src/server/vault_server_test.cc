@@ -151,7 +151,7 @@ TEST_F(VaultServerTest, IngestReadRefuseAndDestroyOnTimeOverHttps) {
   EXPECT_EQ(d.at("reason"), "retention");
   EXPECT_EQ(d.at("article"), "L. 822-2 I 1°");
   EXPECT_FALSE(d.at("late").as_bool());
-  // Its ledger index is the item.destroyed event of that item, which the
+  // Its ledger index is the items.destroyed event that lists it, which the
   // CNCTR can prove from the ledger's own API.
   int64_t index = d.at("ledger_index").as_int64();
   {
@@ -160,8 +160,8 @@ TEST_F(VaultServerTest, IngestReadRefuseAndDestroyOnTimeOverHttps) {
     auto events = (*tx)->Events(index, 1);
     ASSERT_TRUE(events.ok());
     ASSERT_EQ(events->size(), 1u);
-    EXPECT_EQ((*events)[0].type, "item.destroyed");
-    EXPECT_NE((*events)[0].body.find(id), std::string::npos);
+    EXPECT_EQ((*events)[0].type, "items.destroyed");
+    EXPECT_NE((*events)[0].body.find("\"item\":\"" + id + "\""), std::string::npos);
   }
   ASSERT_EQ(Send(Role::kCnctr, "GET", "/v1/ledger/checkpoint").status,
             200);  // the first: issued now
