@@ -156,7 +156,7 @@ struct Destruction {
   uint32_t root_epoch = 0;
   std::string recommendation;  // the CNCTR recommendation id, reason "recommendation"
   std::string actor;           // principal id, or "system"
-  int64_t ledger_index = -1;   // index of its item.destroyed event
+  int64_t ledger_index = -1;   // its item.destroyed event, or the items.destroyed listing it
 };
 
 // A litigation hold (L. 822-2 II): a Conseil d'État case freezing items.
