@@ -40,7 +40,8 @@ Api::Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics,
       certificates_(workflow.store(), workflow.clock()),
       metrics_(metrics),
       options_(options) {
-  if (options_.vault) ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_);
+  if (options_.vault)
+    ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_, options_.ingest);
   AddRoutes();
 }
 
@@ -209,75 +210,185 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   return resp;
 }
 
+bool Api::IsAsync(std::string_view method, std::string_view target) const {
+  return ingest_batcher_ != nullptr && IsIngest(method, target);
+}
+
+bool Api::IsTrivial(std::string_view method, std::string_view target) const {
+  // The path exactly, query or not: Health reads ready_ and builds {"status"}.
+  return method == "GET" && target.substr(0, target.find('?')) == "/healthz";
+}
+
+// One ingest between its checks and its answer; owned by the callback
+// given to the batcher, so the request's body (the item's bytes) lives
+// until the commit is done with it.
+struct Api::PendingIngest {
+  HttpRequest request;
+  std::function<void(Answer)> done;
+  std::chrono::steady_clock::time_point start;
+  Call call;
+  service::Principal principal;
+  service::IngestInput in;
+  const Route* route = nullptr;
+};
+
+void Api::HandleAsync(HttpRequest request, std::function<void(Answer)> done) {
+  if (!IsAsync(request.method, request.target)) {
+    HttpResponse resp = Handle(request);
+    done([resp = std::move(resp)]() mutable { return std::move(resp); });
+    return;
+  }
+  auto p = std::make_shared<PendingIngest>();
+  p->start = std::chrono::steady_clock::now();
+  p->request = std::move(request);
+  p->done = std::move(done);
+  IngestAsync(std::move(p));
+}
+
+void Api::IngestAsync(std::shared_ptr<PendingIngest> p) {
+  // Answers built here (refusals before the commit) or by the Answer.
+  auto answer = [this](std::shared_ptr<PendingIngest> p, HttpResponse resp) {
+    p->done([this, p, resp = std::move(resp)]() mutable {
+      metrics_.RecordRequest(resp.operation, resp.status,
+                             std::chrono::steady_clock::now() - p->start);
+      return std::move(resp);
+    });
+  };
+  HttpResponse early;
+  try {
+    p->route = Prepare(p->request, p->call, p->principal, early);
+    if (p->route && p->route->operation != "ingestItem") {
+      // IsIngest saw POST /v1/items, the router another route: cannot
+      // happen, but the route's own handler is what would answer.
+      early = Finish(*p->route, p->principal, p->route->handler(p->call));
+    } else if (p->route) {
+      auto parsed = ParseIngest(p->call, p->in);
+      if (!parsed.ok()) {
+        early = Finish(*p->route, p->principal, parsed.status());
+      } else if (parsed->has_value()) {
+        early = Finish(*p->route, p->principal, std::move(**parsed));
+      } else {
+        // Committed with the items other requests sent meanwhile (group
+        // commit); answered only once durable, as Vault::Ingest. The
+        // committer only hands the outcome over: the answer is built by
+        // whoever calls the Answer.
+        PendingIngest* raw = p.get();
+        ingest_batcher_->Submit(
+            raw->principal, raw->in,
+            [this, p = std::move(p)](Result<service::Outcome<service::Ingested>> out) mutable {
+              auto shared_out =
+                  std::make_shared<Result<service::Outcome<service::Ingested>>>(std::move(out));
+              p->done([this, p, shared_out]() {
+                HttpResponse resp;
+                try {
+                  resp = Finish(*p->route, p->principal, IngestAnswer(std::move(*shared_out)));
+                } catch (const std::exception& e) {
+                  Log(LogLevel::kError, "api.exception", "what=\"" + std::string(e.what()) + "\"");
+                  resp = ErrorResponse(Status::Internal("exception"));
+                  resp.operation = p->route->operation;
+                  resp.principal = p->principal.id;
+                }
+                metrics_.RecordRequest(resp.operation, resp.status,
+                                       std::chrono::steady_clock::now() - p->start);
+                return resp;
+              });
+            });
+        return;
+      }
+    }
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "api.exception", "what=\"" + std::string(e.what()) + "\"");
+    early = ErrorResponse(Status::Internal("exception"));
+  }
+  answer(std::move(p), std::move(early));
+}
+
 HttpResponse Api::Dispatch(const HttpRequest& request) {
+  Call call;
+  service::Principal principal;
+  HttpResponse early;
+  const Route* route = Prepare(request, call, principal, early);
+  if (!route) return early;
+  return Finish(*route, principal, route->handler(call));
+}
+
+HttpResponse Api::Finish(const Route& route, const service::Principal& principal,
+                         Result<HttpResponse> r) {
+  HttpResponse resp;
+  if (r.ok()) {
+    resp = std::move(r).value();
+  } else {
+    if (HttpStatusOf(r.status().code()) >= 500 && r.status().code() != Code::kUnimplemented)
+      Log(LogLevel::kError, "api.error",
+          "operation=" + route.operation + " code=" + std::string(CodeName(r.status().code())));
+    resp = ErrorResponse(r.status());
+  }
+  resp.operation = route.operation;
+  resp.principal = principal.id;
+  return resp;
+}
+
+const Route* Api::Prepare(const HttpRequest& request, Call& call, service::Principal& principal,
+                          HttpResponse& early) {
   std::string_view target = request.target;
   size_t q = target.find('?');
   std::string_view path = target.substr(0, q);
   std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
 
   Router::Match m = router_.Find(request.method, path);
-  if (m.outcome == Router::Outcome::kNoPath)
-    return ErrorResponse(HttpError::kNotFound, "no route for " + std::string(path));
+  if (m.outcome == Router::Outcome::kNoPath) {
+    early = ErrorResponse(HttpError::kNotFound, "no route for " + std::string(path));
+    return nullptr;
+  }
   if (m.outcome == Router::Outcome::kWrongMethod) {
     std::string allow;
     for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
-    HttpResponse r = ErrorResponse(HttpError::kMethodNotAllowed,
-                                   request.method + " " + std::string(path) + ": want " + allow);
-    r.headers.emplace_back("Allow", allow);
-    return r;
+    early = ErrorResponse(HttpError::kMethodNotAllowed,
+                          request.method + " " + std::string(path) + ": want " + allow);
+    early.headers.emplace_back("Allow", allow);
+    return nullptr;
   }
   const Route& route = *m.route;
 
-  Call call;
   call.params = std::move(m.params);
   call.content_type = request.content_type;
   call.body = request.body;
 
-  HttpResponse resp;
-  service::Principal principal;
   if (!IsAnonymous(route.operation)) {
     auto who = Authenticate(request);
     if (!who.ok()) {
-      resp = who.status().code() == Code::kIoError
-                 ? ErrorResponse(who.status())
-                 : ErrorResponse(HttpError::kUnauthenticated, who.status().message());
-      resp.operation = route.operation;
-      return resp;
+      early = who.status().code() == Code::kIoError
+                  ? ErrorResponse(who.status())
+                  : ErrorResponse(HttpError::kUnauthenticated, who.status().message());
+      early.operation = route.operation;
+      return nullptr;
     }
     principal = std::move(who).value();
     call.principal = &principal;
     if (!MayCall(route.operation, principal.role)) {
-      resp = ErrorResponse(Status::PermissionDenied(
+      early = ErrorResponse(Status::PermissionDenied(
           "role " + std::string(RoleName(principal.role)) + " may not " + route.operation));
-      resp.operation = route.operation;
-      resp.principal = principal.id;
-      return resp;
+      early.operation = route.operation;
+      early.principal = principal.id;
+      return nullptr;
     }
   }
 
   auto query_params = ParseQuery(query);
   if (!query_params.ok()) {
-    resp = ErrorResponse(query_params.status());
+    early = ErrorResponse(query_params.status());
   } else if (!request.body.empty() && !IsJson(request.content_type) &&
              route.operation != "ingestItem") {
-    resp =
+    early =
         ErrorResponse(HttpError::kUnsupportedMediaType,
                       "Content-Type: got \"" + request.content_type + "\", want application/json");
   } else {
     call.query = std::move(query_params).value();
-    Result<HttpResponse> r = route.handler(call);
-    if (r.ok()) {
-      resp = std::move(r).value();
-    } else {
-      if (HttpStatusOf(r.status().code()) >= 500 && r.status().code() != Code::kUnimplemented)
-        Log(LogLevel::kError, "api.error",
-            "operation=" + route.operation + " code=" + std::string(CodeName(r.status().code())));
-      resp = ErrorResponse(r.status());
-    }
+    return &route;
   }
-  resp.operation = route.operation;
-  resp.principal = principal.id;
-  return resp;
+  early.operation = route.operation;
+  early.principal = principal.id;
+  return nullptr;
 }
 
 Result<service::Principal> Api::Authenticate(const HttpRequest& request) {

@@ -8,7 +8,12 @@
 // legal refusal is 422 LEGAL_REFUSAL. Capabilities not built yet, or whose
 // use cases were not given in ApiOptions, answer 501.
 //
-// Thread-safety: Handle and RunSweep are thread-safe (the use cases are; the
+// Item ingest (POST /v1/items) has an asynchronous entry too, HandleAsync:
+// the checks run on the caller's thread, then the item waits for its group
+// commit without holding any thread, and the answer is handed back through
+// a callback.
+//
+// Thread-safety: Handle, HandleAsync and RunSweep are thread-safe (the use cases are; the
 // router is built in the constructor and never changed; sweeps are
 // serialised by a mutex of their own; item ingest goes through an
 // IngestBatcher, whose committer thread the Api owns and joins when
@@ -18,6 +23,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -64,6 +70,8 @@ struct ApiOptions {
   // vault's max_item_size when there is a vault (a larger item is 413).
   size_t body_limit = size_t{1} << 20;
   size_t item_body_limit = size_t{64} << 20;
+  // The group commit of item ingest (api/ingest_batcher.h).
+  IngestBatcherOptions ingest;
   // Lists: default and largest page.
   int page_size = 100;
   int max_page_size = 1000;
@@ -75,6 +83,24 @@ class Api {
       ApiOptions options = {});
 
   HttpResponse Handle(const HttpRequest& request);
+
+  // An answer still to build: call it once, on the thread that sends it
+  // (building it costs some CPU, kept off the ingest committer). It also
+  // records the request's metrics.
+  using Answer = std::function<HttpResponse()>;
+  // True for the requests HandleAsync serves without blocking on a commit
+  // (item ingest through the group commit), from the request line alone.
+  bool IsAsync(std::string_view method, std::string_view target) const;
+  // Serves `request` as Handle does and calls `done` once with its answer.
+  // For an IsAsync request, the checks (credentials, access, parameters,
+  // body) run on this thread, which may block on reads of the store; the
+  // item is then submitted to the group commit and `done` runs on the
+  // committer thread once it is durable (or here, for an early refusal).
+  // Otherwise `done` is called here, after Handle. `done` must not block.
+  void HandleAsync(HttpRequest request, std::function<void(Answer)> done);
+  // True for the requests whose Handle never blocks nor reads the store
+  // (GET /healthz), which a server may answer on its I/O thread.
+  bool IsTrivial(std::string_view method, std::string_view target) const;
 
   // The body limit for a request, known from its request line alone, so the
   // transport can refuse a large body before reading it.
@@ -94,10 +120,23 @@ class Api {
   void set_ready(bool ready) { ready_.store(ready); }
 
   const Router& router() const { return router_; }
+  // Null without a vault.
+  const IngestBatcher* ingest_batcher() const { return ingest_batcher_.get(); }
   Metrics& metrics() { return metrics_; }
 
  private:
   HttpResponse Dispatch(const HttpRequest& request);
+  // The checks every request passes before its handler: route, credentials,
+  // access table, query, media type. Returns the route to call with `call`
+  // (whose principal points to `principal`), or null with the answer to
+  // send in `early`. `call` points into `request` and `principal`.
+  const Route* Prepare(const HttpRequest& request, Call& call, service::Principal& principal,
+                       HttpResponse& early);
+  // A handler's result as the answer to send (errors mapped and logged).
+  HttpResponse Finish(const Route& route, const service::Principal& principal,
+                      Result<HttpResponse> r);
+  struct PendingIngest;
+  void IngestAsync(std::shared_ptr<PendingIngest> p);
   // The principal behind the request's credentials, or the 401 to send.
   Result<service::Principal> Authenticate(const HttpRequest& request);
   void AddRoutes();
@@ -123,6 +162,11 @@ class Api {
   Result<HttpResponse> LedgerKey(const Call& c);
   // vault_handlers.cc: items, holds, the sweep, destructions (service/vault.h).
   Result<HttpResponse> IngestItem(const Call& c);
+  // IngestItem's parts: the request's checks into `in` (an error, or the
+  // answer to send instead, or nothing to go on), and the answer to an
+  // ingest's outcome.
+  Result<std::optional<HttpResponse>> ParseIngest(const Call& c, service::IngestInput& in);
+  Result<HttpResponse> IngestAnswer(Result<service::Outcome<service::Ingested>> out);
   Result<HttpResponse> GetItem(const Call& c);
   Result<HttpResponse> GetItemContent(const Call& c);
   Result<HttpResponse> OpenSealedItem(const Call& c);

@@ -1,5 +1,6 @@
 #include "api/ingest_batcher.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -7,14 +8,13 @@
 
 namespace cloison::api {
 
-// One submitted item, on its submitter's stack; the committer touches it
-// only between taking it from the queue and setting `done` (under mu_).
+// One submitted item, owned by the queue, then by the committer, which
+// deletes it after calling `done`.
 struct IngestBatcher::Waiter {
   const service::Principal* actor;
   const service::IngestInput* in;
+  Callback done;
   std::optional<Result<service::Outcome<service::Ingested>>> result;
-  bool done = false;  // guarded by mu_
-  std::condition_variable cv;
 };
 
 IngestBatcher::IngestBatcher(service::Vault& vault, Metrics* metrics, IngestBatcherOptions options)
@@ -39,24 +39,52 @@ void IngestBatcher::Stop() {
 
 Result<service::Outcome<service::Ingested>> IngestBatcher::Ingest(const service::Principal& actor,
                                                                   const service::IngestInput& in) {
-  Waiter w{&actor, &in, std::nullopt};
+  // The answer, handed over under a mutex of its own: the committer then
+  // touches nothing of this frame once `result` is set and the lock let go.
+  struct Slot {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<service::Outcome<service::Ingested>>> result;  // guarded by mu
+  } slot;
+  Submit(actor, in, [&slot](Result<service::Outcome<service::Ingested>> r) {
+    std::lock_guard lock(slot.mu);
+    slot.result = std::move(r);
+    // Under the lock: the waiter cannot return and free `cv` before this.
+    slot.cv.notify_one();
+  });
+  std::unique_lock lock(slot.mu);
+  slot.cv.wait(lock, [&] { return slot.result.has_value(); });
+  return std::move(*slot.result);
+}
+
+void IngestBatcher::Submit(const service::Principal& actor, const service::IngestInput& in,
+                           Callback done) {
+  auto w = std::make_unique<Waiter>(Waiter{&actor, &in, std::move(done), std::nullopt});
   std::unique_lock lock(mu_);
   if (stopping_) {
     lock.unlock();
-    return vault_.Ingest(actor, in);
+    w->done(vault_.Ingest(actor, in));
+    return;
   }
-  queue_.push_back(&w);
+  queue_.push_back(w.release());
+  bool idle = committer_idle_;
   lock.unlock();
-  work_.notify_one();
-  lock.lock();
-  w.cv.wait(lock, [&] { return w.done; });
-  return std::move(*w.result);
+  // Only a committer asleep needs a wake-up (a futex call, dear here); a
+  // busy one looks at the queue before it sleeps again.
+  if (idle) work_.notify_one();
+}
+
+size_t IngestBatcher::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
 }
 
 void IngestBatcher::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
+    committer_idle_ = true;
     work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    committer_idle_ = false;
     // Stop drains: the loop ends only once nothing is left.
     if (queue_.empty()) return;
     std::vector<Waiter*> taken;
@@ -69,6 +97,7 @@ void IngestBatcher::Run() {
       queue_.pop_front();
     }
     lock.unlock();
+    if (options_.before_commit) options_.before_commit(taken.size());
     // IngestBatch takes one actor: one batch per principal, in the order
     // the first item of each arrived.
     std::vector<std::vector<Waiter*>> groups;
@@ -82,20 +111,23 @@ void IngestBatcher::Run() {
       else
         g->push_back(w);
     }
-    for (const auto& g : groups) Commit(g);
-    if (metrics_) {
-      metrics_->Add("cloison_ingest_commits_total",
-                    "Group commits of ingested items (Vault::IngestBatch calls).",
-                    static_cast<int64_t>(groups.size()));
-      metrics_->Add("cloison_ingest_batched_items_total", "Items submitted through group commits.",
-                    static_cast<int64_t>(taken.size()));
+    for (const auto& g : groups) {
+      Commit(g);
+      // Counted before the answers: whoever reads the metrics after an
+      // answer sees its commit.
+      if (metrics_) {
+        metrics_->Add("cloison_ingest_commits_total",
+                      "Group commits of ingested items (Vault::IngestBatch calls).", 1);
+        metrics_->Add("cloison_ingest_batched_items_total",
+                      "Items submitted through group commits.", static_cast<int64_t>(g.size()));
+      }
+      // Answered as soon as their group is durable, not after the others.
+      for (Waiter* w : g) {
+        std::unique_ptr<Waiter> owned(w);
+        owned->done(std::move(*owned->result));
+      }
     }
     lock.lock();
-    for (Waiter* w : taken) {
-      w->done = true;
-      // Under mu_: the waiter cannot return and free `cv` before this.
-      w->cv.notify_one();
-    }
   }
 }
 

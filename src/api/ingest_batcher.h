@@ -1,10 +1,11 @@
-// Group commit for item ingest (POST /v1/items). Each handler submits its
-// item and waits; one committer thread takes everything that queued while
-// the previous commit ran (up to a cap), and stores it with one
-// Vault::IngestBatch per actor: one fdatasync per segment touched and one
-// commit for the lot, instead of one of each per item. Nothing waits for
-// more items to arrive: under light load a batch is one item and costs what
-// Vault::Ingest costs.
+// Group commit for item ingest (POST /v1/items). Each request submits its
+// item, and either waits (Ingest) or is called back once it is durable
+// (Submit: nothing holds a thread while the commit runs); one committer
+// thread takes everything that queued while the previous commit ran (up to
+// a cap), and stores it with one Vault::IngestBatch per actor: one
+// fdatasync per segment touched and one commit for the lot, instead of one
+// of each per item. Nothing waits for more items to arrive: under light
+// load a batch is one item and costs what Vault::Ingest costs.
 //
 // Guarantees are those of Vault::Ingest, item by item: Ingest returns an
 // accepted item only after its envelope is durable and its record and
@@ -14,15 +15,20 @@
 // of it) is retried item by item, so bad input answers only the request
 // that sent it and never fails other clients' items.
 //
-// Thread-safety: Ingest may be called from any number of threads at once.
+// Thread-safety: Ingest and Submit may be called from any number of threads
+// at once. Submit's callbacks run on the committer thread, one after the
+// other, after the commit of their item's group; a callback must not block
+// (it should hand the answer to its own thread) nor call Submit or Stop.
 // Stop may be called from any thread; it drains the queue (every item
 // submitted before it gets its answer) and joins the committer. After Stop,
-// Ingest stores the item directly with Vault::Ingest.
+// Ingest and Submit store the item directly with Vault::Ingest, on the
+// caller's thread.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -37,6 +43,10 @@ struct IngestBatcherOptions {
   // latency and the memory its envelopes take.
   size_t max_items = 512;
   size_t max_bytes = size_t{16} << 20;
+  // Tests only: called by the committer with the items it has just taken,
+  // before committing them (a test holds the committer here to gather a
+  // batch of its choosing). Null: nothing.
+  std::function<void(size_t)> before_commit;
 };
 
 class IngestBatcher {
@@ -53,6 +63,16 @@ class IngestBatcher {
   Result<service::Outcome<service::Ingested>> Ingest(const service::Principal& actor,
                                                      const service::IngestInput& in);
 
+  using Callback = std::function<void(Result<service::Outcome<service::Ingested>>)>;
+  // The same without waiting: `done` gets Ingest's result, called once,
+  // on the committer thread after the commit (or on this thread, before
+  // Submit returns, after Stop). `actor` and `in` (and the bytes it points
+  // to) must stay valid until `done` is called: `done` may own them.
+  void Submit(const service::Principal& actor, const service::IngestInput& in, Callback done);
+
+  // Items submitted and not yet taken by the committer (for tests).
+  size_t queued() const;
+
   // Idempotent.
   void Stop();
 
@@ -65,10 +85,11 @@ class IngestBatcher {
   service::Vault& vault_;
   Metrics* metrics_;
   const IngestBatcherOptions options_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable work_;  // the committer waits here for items or Stop
   std::deque<Waiter*> queue_;     // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
+  bool committer_idle_ = false;   // waiting on work_; guarded by mu_
   std::thread committer_;
   std::once_flag stopped_;
 };

@@ -62,7 +62,7 @@ struct User {
 class Harness {
  public:
   explicit Harness(bool test_clock = true, bool with_ledger = false,
-                   uint64_t max_item_size = uint64_t{1} << 20) {
+                   uint64_t max_item_size = uint64_t{1} << 20, IngestBatcherOptions ingest = {}) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "cloison-api-XXXXXX").string();
     EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
@@ -75,6 +75,7 @@ class Harness {
     workflow_ = std::make_unique<service::Workflow>(*store_, book_, clock_, ids_);
     tokens_ = std::make_unique<service::Tokens>(*store_, clock_);
     ApiOptions opts;
+    opts.ingest = std::move(ingest);
     if (test_clock) opts.test_clock = &clock_;
     if (with_ledger) {
       auto l = service::Ledger::Open(*store_, signer_, clock_);

@@ -110,8 +110,18 @@ Result<std::string> QueryStr(const Call& c, std::string_view name, std::string_v
 }  // namespace
 
 Result<HttpResponse> Api::IngestItem(const Call& c) {
-  RETURN_IF_ERROR(CheckQuery(c, {"authorisation", "kind", "collected_at", "target", "encrypted"}));
   service::IngestInput in;
+  ASSIGN_OR_RETURN(std::optional<HttpResponse> refused, ParseIngest(c, in));
+  if (refused) return std::move(*refused);
+  // Committed with the items other requests sent meanwhile (group commit,
+  // api/ingest_batcher.h); answered only once durable, as Vault::Ingest.
+  // The server takes the asynchronous way (Api::HandleAsync); this one
+  // serves in-process callers of Handle.
+  return IngestAnswer(ingest_batcher_->Ingest(*c.principal, in));
+}
+
+Result<std::optional<HttpResponse>> Api::ParseIngest(const Call& c, service::IngestInput& in) {
+  RETURN_IF_ERROR(CheckQuery(c, {"authorisation", "kind", "collected_at", "target", "encrypted"}));
   ASSIGN_OR_RETURN(in.authorisation, QueryStr(c, "authorisation", "the authorisation's id"));
   ASSIGN_OR_RETURN(in.kind, QueryStr(c, "kind",
                                      "one of correspondence, connection_data, computer_data, "
@@ -124,21 +134,24 @@ Result<HttpResponse> Api::IngestItem(const Call& c) {
   if (media == kSealed) {
     in.sealed = true;
   } else if (media != kOctetStream) {
-    return ErrorResponse(HttpError::kUnsupportedMediaType,
-                         "Content-Type: got \"" + std::string(c.content_type) + "\", want " +
-                             std::string(kOctetStream) + " (the content) or " +
-                             std::string(kSealed) + " (sealed for the centralising service)");
+    return std::optional<HttpResponse>(ErrorResponse(
+        HttpError::kUnsupportedMediaType,
+        "Content-Type: got \"" + std::string(c.content_type) + "\", want " +
+            std::string(kOctetStream) + " (the content) or " + std::string(kSealed) +
+            " (sealed for the centralising service)"));
   }
   if (c.body.empty()) return Status::InvalidArgument("body: empty, want the item's bytes");
   // The transport refuses a larger body before reading it; this catches
   // callers that bypass it (tests, the fuzzer).
   if (c.body.size() > options_.vault->options().max_item_size)
-    return BodyTooLarge("POST", "/v1/items", c.body.size());
+    return std::optional<HttpResponse>(BodyTooLarge("POST", "/v1/items", c.body.size()));
   in.bytes =
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(c.body.data()), c.body.size());
-  // Committed with the items other requests sent meanwhile (group commit,
-  // api/ingest_batcher.h); answered only once durable, as Vault::Ingest.
-  ASSIGN_OR_RETURN(auto out, ingest_batcher_->Ingest(*c.principal, in));
+  return std::optional<HttpResponse>();
+}
+
+Result<HttpResponse> Api::IngestAnswer(Result<service::Outcome<service::Ingested>> result) {
+  ASSIGN_OR_RETURN(auto out, std::move(result));
   // The gate's refusal is in the ledger (item.refused); nothing is stored,
   // so there is no subject to name.
   if (out.refused()) return LegalRefusal(out.violations);

@@ -113,6 +113,10 @@ struct Server::Impl {
   asio::awaitable<void> Accept();
   asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<SessionState> state);
   void Shutdown();
+  // api.HandleAsync(in), started here or on the handler pool
+  // (options.ingest_checks_on_io_threads); completes on the calling
+  // coroutine's strand with the answer to build.
+  asio::awaitable<api::Api::Answer> HandleAsync(api::HttpRequest in);
   void Count(std::string_view name, std::string_view help) { api.metrics().Add(name, help, 1); }
 
   api::Api& api;
@@ -327,14 +331,25 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       auto req = parser.release();
       open = req.keep_alive();
       api::HttpRequest in = ToApiRequest(req, cn, peer_cert.serial);
-      // On the handler pool, not here: a handler may block (a write waits
-      // for its commit) and would hold an I/O thread. The answer comes back
-      // through this session's strand. `in` lives in this frame, which
-      // stays suspended until the handler is done.
-      resp = co_await asio::co_spawn(
-          handlers.get_executor(),
-          [this, &in]() -> asio::awaitable<api::HttpResponse> { co_return api.Handle(in); },
-          asio::use_awaitable);
+      if (api.IsAsync(in.method, in.target)) {
+        // Item ingest: its checks run (they read the store), then it waits
+        // for its group commit holding no thread; the committer hands the
+        // outcome back to this strand, and the answer is built here.
+        api::Api::Answer answer = co_await HandleAsync(std::move(in));
+        resp = answer();
+      } else if (api.IsTrivial(in.method, in.target)) {
+        // GET /healthz: reads a flag; a hand-off would cost more.
+        resp = api.Handle(in);
+      } else {
+        // On the handler pool, not here: a handler may block (a write waits
+        // for its commit) and would hold an I/O thread. The answer comes
+        // back through this session's strand. `in` lives in this frame,
+        // which stays suspended until the handler is done.
+        resp = co_await asio::co_spawn(
+            handlers.get_executor(),
+            [this, &in]() -> asio::awaitable<api::HttpResponse> { co_return api.Handle(in); },
+            asio::use_awaitable);
+      }
     }
     if (stopping_flag.load()) open = false;
     http::response<http::string_body> res = ToBeastResponse(resp, version, open);
@@ -367,6 +382,30 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
   tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
   tcp.close();
   finish();
+}
+
+asio::awaitable<api::Api::Answer> Server::Impl::HandleAsync(api::HttpRequest in) {
+  auto init = [this](auto handler, api::HttpRequest in) {
+    // The session's strand, kept busy: the I/O threads must not run out of
+    // work (and return) while an ingest waits for its commit, as during a
+    // graceful shutdown.
+    auto strand = asio::prefer(asio::get_associated_executor(handler),
+                               asio::execution::outstanding_work.tracked);
+    auto h = std::make_shared<decltype(handler)>(std::move(handler));
+    auto start = [this, h, strand, in = std::move(in)]() mutable {
+      api.HandleAsync(std::move(in), [h, strand](api::Api::Answer answer) {
+        // Posted even when called at once: the coroutine resumes on its
+        // strand, never inside HandleAsync.
+        asio::post(strand, [h, answer = std::move(answer)]() mutable { (*h)(std::move(answer)); });
+      });
+    };
+    if (options.ingest_checks_on_io_threads)
+      start();
+    else
+      asio::post(handlers, std::move(start));
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(api::Api::Answer)>(
+      init, asio::use_awaitable, std::move(in));
 }
 
 void Server::Impl::Shutdown() {

@@ -6,10 +6,12 @@
 // Each connection is a coroutine on its own strand, served by `threads` I/O
 // threads. The use cases are synchronous (a write waits for its fsync), so
 // handlers never run there: the session hands the request to a pool of
-// `handler_threads` threads and resumes on its strand with the answer. Many
-// requests can thus wait in handlers at once (item ingest waits for a group
-// commit, api/ingest_batcher.h) while the I/O threads keep reading and
-// writing other connections.
+// `handler_threads` threads and resumes on its strand with the answer,
+// while the I/O threads keep reading and writing other connections. Two
+// exceptions: GET /healthz is answered on the I/O thread (it reads a flag),
+// and item ingest (api::Api::HandleAsync) waits for its group commit
+// (api/ingest_batcher.h) holding no thread: the committer hands the outcome
+// back to the session's strand, where the answer is built.
 //
 // Thread-safety: Shutdown may be called from any thread (also from a signal
 // handler set up by the server itself); Wait from one.
@@ -37,18 +39,22 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
   int threads = 2;  // I/O threads: TLS, HTTP parsing, writing answers
-  // Requests in api::Api::Handle at once, at most. An item ingest holds its
-  // thread until its group commit is durable (api/ingest_batcher.h), and a
-  // group commit takes what queued while the previous one ran (two fsyncs
-  // whatever its size): with N threads, batches are at most about N/2
-  // items. bench/http_bench.cc, 64 ingesting connections, interleaved runs
-  // on a shared machine: 32 threads gave batches of 15 and 4,810 items/s
-  // between runs of 64 threads at 26-30 per batch and 5,970-6,270 items/s;
-  // 64 costs GET /v1/authorisations/{id} 8-12% more CPU per request (idle
-  // threads are woken per request); 128 gave batches of 30 too and cost
-  // reads 20-25%. Ingest that does not hold a thread while it waits would
-  // remove the trade-off (not built).
-  int handler_threads = 64;
+  // Requests in api::Api::Handle at once, at most (item ingest does not
+  // hold one while it waits for its commit). Writes hold theirs through
+  // their commit, so more than the cores let reads go on meanwhile; every
+  // idle thread more costs each request wake-ups. bench/http_bench.cc,
+  // 64 connections, consecutive runs on a shared machine: GET
+  // /v1/authorisations/{id} cost 107-115 us of CPU with 16 threads against
+  // 131 with 64 (the default while ingest held a thread per request).
+  int handler_threads = 16;
+  // Item ingest's checks (credentials, access, parameters: reads of the
+  // store on pooled WAL read connections, which never wait for the writer)
+  // on the I/O thread that read the request, rather than a hand-off to the
+  // handler pool and back: about 20% less CPU per item in
+  // bench/http_bench.cc (143-177 us against 188-217). A read that must go
+  // to the disk holds that I/O thread meanwhile; false sends the checks to
+  // the handler pool.
+  bool ingest_checks_on_io_threads = true;
   size_t max_connections = 1024;
   bool handle_signals = false;  // SIGTERM and SIGINT start a graceful shutdown
 };
