@@ -21,6 +21,8 @@ struct Migration {
 
 // SQLite's "application_id" header field for a Cloison store ("Clsn").
 inline constexpr int32_t kApplicationId = 0x436c736e;
+// The page size of a store created by this binary (sqlite_store.cc).
+inline constexpr int kPageSize = 16384;
 // The meta key holding the schema version (decimal text).
 inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 

@@ -369,6 +369,15 @@ Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
         std::to_string(LatestSchemaVersion()) +
         ": it was written by a newer Cloison; refusing to open it (upgrade the binary)");
   }
+  // A new store gets 16 KiB pages instead of SQLite's 4 KiB: a page holds
+  // about 20 item records instead of 5, so a sweep or a batch of ingests
+  // writes (WAL frames, then the checkpoint's copies) a quarter as many
+  // pages, each a system call, and those are costly on a virtual machine
+  // (BENCHMARKS.md, "Session 4"). Only possible before the file's first
+  // page is written in WAL mode; a store made with another size keeps it.
+  if (version == 0)
+    RETURN_IF_ERROR(writer->Exec("PRAGMA page_size = " + std::to_string(kPageSize),
+                                 "set the page size"));
   {
     ASSIGN_OR_RETURN(StatementUse s, writer->Prepare("PRAGMA journal_mode = WAL", "set WAL mode"));
     ASSIGN_OR_RETURN(bool row, s->Step());

@@ -183,6 +183,42 @@ TEST(SqliteMigrations, EmbeddedFilesAreNumberedFromOne) {
   EXPECT_EQ(sqlite::LatestSchemaVersion(), static_cast<int>(migrations->size()));
 }
 
+// A file whose page size was fixed before (an empty database already in
+// WAL mode, as a store made with SQLite's default 4 KiB pages would be)
+// keeps it: SQLite cannot change it in WAL mode, and the store works.
+TEST_F(SqliteStoreTest, AFileWithAnotherPageSizeKeepsIt) {
+  {
+    RawDb raw(path());
+    ASSERT_EQ(raw.Exec("PRAGMA page_size = 4096"), SQLITE_OK);
+    EXPECT_EQ(raw.Query("PRAGMA journal_mode = WAL"), "wal");
+  }
+  {
+    auto store = OpenSqlite(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    Record r;
+    r.kind = "k";
+    r.id = "1";
+    r.body = std::string(10000, 'x');  // spans overflow pages
+    ASSERT_TRUE((*tx)->Put(r).ok());
+    Event e;
+    e.type = "t";
+    e.body = "{}";
+    ASSERT_TRUE((*tx)->Append(e).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  RawDb raw(path());
+  EXPECT_EQ(raw.Query("PRAGMA page_size"), "4096");
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto rx = (*store)->BeginRead();
+  ASSERT_TRUE(rx.ok());
+  auto got = (*rx)->Get("k", "1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->body.size(), 10000u);
+}
+
 TEST_F(SqliteStoreTest, MigratesAnEmptyFileToTheLatestVersion) {
   {
     auto store = OpenSqlite(path());
@@ -195,6 +231,7 @@ TEST_F(SqliteStoreTest, MigratesAnEmptyFileToTheLatestVersion) {
   RawDb raw(path());
   EXPECT_EQ(raw.Query("PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
   EXPECT_EQ(raw.Query("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.Query("PRAGMA page_size"), std::to_string(sqlite::kPageSize));
   for (const char* table : {"records", "events", "meta"}) {
     EXPECT_EQ(raw.Query(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
                                     "AND name = '") +
