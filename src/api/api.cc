@@ -34,12 +34,9 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 
 }  // namespace
 
-Api::Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics, ApiOptions options)
-    : workflow_(workflow),
-      tokens_(tokens),
-      certificates_(workflow.store(), workflow.clock()),
-      metrics_(metrics),
-      options_(options) {
+Api::Api(service::Workflow& workflow, [[maybe_unused]] service::Tokens& tokens, Metrics& metrics,
+         ApiOptions options)
+    : workflow_(workflow), metrics_(metrics), options_(options) {
   if (options_.vault)
     ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_, options_.ingest);
   AddRoutes();
@@ -392,18 +389,9 @@ const Route* Api::Prepare(const HttpRequest& request, Call& call, service::Princ
 }
 
 Result<service::Principal> Api::Authenticate(const HttpRequest& request) {
-  std::string from_cert, from_token;
-  if (!request.client_cert_cn.empty()) {
-    from_cert = request.client_cert_cn;
-    // The CA signed it, but it may have been revoked since (cloison user
-    // revoke): asked per request, so a revocation made while the server
-    // runs holds from the next request, also on an open connection.
-    if (!request.client_cert_serial.empty()) {
-      Status s = certificates_.Check(from_cert, request.client_cert_serial);
-      if (s.code() == Code::kFailedPrecondition) return Status::InvalidArgument(s.message());
-      if (!s.ok()) return Status::IoError("credentials: cannot check now");
-    }
-  }
+  service::Credentials credentials;
+  credentials.cert_principal = request.client_cert_cn;
+  if (!request.client_cert_cn.empty()) credentials.cert_serial = request.client_cert_serial;
   if (!request.authorization.empty()) {
     std::string_view h = request.authorization;
     if (!StartsWithNoCase(h, "bearer "))
@@ -411,27 +399,13 @@ Result<service::Principal> Api::Authenticate(const HttpRequest& request) {
     std::string_view token = h.substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    auto id = tokens_.Resolve(token);
-    if (!id.ok()) {
-      if (id.status().code() == Code::kNotFound || id.status().code() == Code::kFailedPrecondition)
-        return Status::InvalidArgument(id.status().message());
-      return Status::IoError("credentials: cannot check now");
-    }
-    from_token = std::move(id).value();
+    credentials.token = token;
   }
-  if (from_cert.empty() && from_token.empty())
-    return Status::InvalidArgument(
-        "credentials: missing; send Authorization: Bearer TOKEN or a client certificate");
-  if (!from_cert.empty() && !from_token.empty() && from_cert != from_token)
-    return Status::InvalidArgument("credentials: the client certificate and the token disagree");
-  const std::string& id = from_cert.empty() ? from_token : from_cert;
-  auto p = workflow_.GetPrincipal(id);
-  if (!p.ok()) {
-    if (p.status().code() == Code::kNotFound)
-      return Status::InvalidArgument("credentials: unknown principal");
-    return Status::IoError("credentials: cannot check now");
-  }
-  return p;
+  // One read transaction for the certificate, the token and the principal
+  // (service/certificates.h): the request sees the store as of its start,
+  // so a revocation committed before it, by this process or by `cloison
+  // user revoke` in another, is refused; nothing is cached across requests.
+  return service::Authenticate(workflow_.store(), workflow_.clock(), credentials);
 }
 
 Result<HttpResponse> Api::SetTestClock(const Call& c) {

@@ -79,6 +79,8 @@ struct ApiOptions {
 
 class Api {
  public:
+  // `tokens` must be over the workflow's store: requests are authenticated
+  // by reading that store (service::Authenticate), once per request.
   Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics,
       ApiOptions options = {});
 
@@ -208,11 +210,10 @@ class Api {
   Result<HttpResponse> MetricsText(const Call& c);
   Result<HttpResponse> OpenApi(const Call& c);
 
+  // Credentials are checked over the workflow's store and clock
+  // (service::Authenticate: the token, the client certificate register and
+  // the principal in one read transaction per request).
   service::Workflow& workflow_;
-  service::Tokens& tokens_;
-  // The client certificate register, over the workflow's store: a
-  // certificate revoked there is refused (401) from the next request on.
-  service::ClientCertificates certificates_;
   Metrics& metrics_;
   ApiOptions options_;
   Router router_;

@@ -173,7 +173,14 @@ Status ClientCertificates::Check(std::string_view principal_id, std::string_view
     return Status::FailedPrecondition("client certificate: unreadable serial number");
   auto tx = store_.BeginRead();
   if (!tx.ok()) return Status::IoError("certificate register: " + tx.status().message());
-  auto rec = (*tx)->Get(kCertificate, std::string(serial));
+  return CheckIn(**tx, principal_id, serial);
+}
+
+Status ClientCertificates::CheckIn(store::ReadTx& tx, std::string_view principal_id,
+                                   std::string_view serial) {
+  if (!CheckSerial(serial).ok())
+    return Status::FailedPrecondition("client certificate: unreadable serial number");
+  auto rec = tx.Get(kCertificate, std::string(serial));
   if (!rec.ok()) {
     if (rec.status().code() == Code::kNotFound) return Status::Ok();
     return Status::IoError("certificate register: " + rec.status().message());
@@ -189,6 +196,61 @@ Status ClientCertificates::Check(std::string_view principal_id, std::string_view
                                       " of principal " + body->principal + " was revoked at " +
                                       body->revoked_at);
   return Status::Ok();
+}
+
+Result<Principal> Authenticate(store::Store& store, const Clock& clock,
+                               const Credentials& credentials) {
+  const Status cannot_check = Status::IoError("credentials: cannot check now");
+  // Begun on first need, then shared: one snapshot answers every question
+  // below, and a request that is refused before any read costs none.
+  std::unique_ptr<store::ReadTx> tx;
+  auto read = [&]() -> store::ReadTx* {
+    if (!tx) {
+      auto begun = store.BeginRead();
+      if (begun.ok()) tx = std::move(begun).value();
+    }
+    return tx.get();
+  };
+  const std::string_view from_cert = credentials.cert_principal;
+  if (!from_cert.empty() && !credentials.cert_serial.empty()) {
+    // The CA signed it, but it may have been revoked since (cloison user
+    // revoke): read in this request's snapshot, so a revocation committed
+    // before it began holds, also on a connection already open.
+    if (!CheckSerial(credentials.cert_serial).ok())
+      return Status::InvalidArgument("client certificate: unreadable serial number");
+    if (!read()) return cannot_check;
+    Status s = ClientCertificates::CheckIn(*tx, from_cert, credentials.cert_serial);
+    if (s.code() == Code::kFailedPrecondition) return Status::InvalidArgument(s.message());
+    if (!s.ok()) return cannot_check;
+  }
+  std::string from_token;
+  if (credentials.token) {
+    if (!Tokens::WellFormed(*credentials.token)) return Status::InvalidArgument("token: malformed");
+    if (!read()) return cannot_check;
+    auto id = Tokens::ResolveIn(*tx, clock.Now(), *credentials.token);
+    if (!id.ok()) {
+      if (id.status().code() == Code::kNotFound || id.status().code() == Code::kFailedPrecondition)
+        return Status::InvalidArgument(id.status().message());
+      return cannot_check;
+    }
+    from_token = std::move(id).value();
+  }
+  if (from_cert.empty() && from_token.empty())
+    return Status::InvalidArgument(
+        "credentials: missing; send Authorization: Bearer TOKEN or a client certificate");
+  if (!from_cert.empty() && !from_token.empty() && from_cert != from_token)
+    return Status::InvalidArgument("credentials: the client certificate and the token disagree");
+  const std::string id = from_cert.empty() ? from_token : std::string(from_cert);
+  if (!read()) return cannot_check;
+  auto rec = tx->Get(kPrincipal, id);
+  if (!rec.ok()) {
+    if (rec.status().code() == Code::kNotFound)
+      return Status::InvalidArgument("credentials: unknown principal");
+    return cannot_check;
+  }
+  auto p = PrincipalFromJson(rec->body);
+  if (!p.ok()) return cannot_check;
+  return p;
 }
 
 Result<RevokedCredentials> RevokePrincipal(store::Store& store, const Clock& clock,

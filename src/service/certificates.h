@@ -18,15 +18,24 @@
 // it), which is why revocation also takes certificates known from outside
 // the register (the PEM under DIR/pki/clients/) and records them as revoked.
 //
+// Authenticate (below) is how the API turns what a request presents into a
+// principal: the token, the principal and the certificate are read in one
+// read transaction, so a request costs one snapshot of the store, and what
+// it reads is never older than that snapshot (no cache): a token or a
+// certificate revoked by a commit before the request began, from this
+// process or another one on the same store, is refused.
+//
 // Thread-safety: thread-safe if the Store is (one transaction per call).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "service/principal.h"
 #include "store/store.h"
 
 namespace cloison::service {
@@ -61,6 +70,8 @@ class ClientCertificates {
   // principal Y was revoked at T", or naming the principal it was issued to
   // if that is another one. IoError if the store cannot answer.
   Status Check(std::string_view principal_id, std::string_view serial) const;
+  // The same, read in `tx` (IoError if it cannot answer): see Authenticate.
+  static Status CheckIn(store::ReadTx& tx, std::string_view principal_id, std::string_view serial);
 
  private:
   store::Store& store_;
@@ -80,5 +91,31 @@ Result<RevokedCredentials> RevokePrincipal(store::Store& store, const Clock& clo
                                            const std::string& principal_id,
                                            const std::string& actor = "system",
                                            const std::vector<CertificateRef>& also = {});
+
+// What a request presents (API.md, Authentication). The views must outlive
+// the call.
+struct Credentials {
+  // The text after "Bearer " in the Authorization header; nullopt if the
+  // request has no such header (an empty token is a malformed one).
+  std::optional<std::string_view> token;
+  // A client certificate the TLS layer verified against the instance CA:
+  // its CN (the principal id) and its serial (crypto::SerialHex). Both ""
+  // without a certificate; a serial "" with a CN is not looked up.
+  std::string_view cert_principal;
+  std::string_view cert_serial;
+};
+
+// The principal behind `credentials`, at `clock`'s now. At most one read
+// transaction, begun only when something must be read (malformed input is
+// refused without one; a certificate without a token, or a token without a
+// certificate, reads in the same one as the principal). In this order:
+// the certificate (revoked, or issued to another principal), the token
+// (malformed, unknown, revoked, expired), neither given, the two naming
+// different principals, the principal unknown. Each refusal is
+// InvalidArgument with what was wrong (never the token itself); IoError
+// "credentials: cannot check now" if the store cannot answer or holds a
+// record it cannot decode.
+Result<Principal> Authenticate(store::Store& store, const Clock& clock,
+                               const Credentials& credentials);
 
 }  // namespace cloison::service

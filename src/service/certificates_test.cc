@@ -142,5 +142,126 @@ TEST_F(CertificatesTest, BadInputNamesTheFieldAndChangesNothing) {
   EXPECT_EQ(Events(), before);
 }
 
+// A Store that counts the read transactions begun through it.
+class CountingStore final : public store::Store {
+ public:
+  explicit CountingStore(store::Store& inner) : inner_(inner) {}
+  Result<std::unique_ptr<store::ReadTx>> BeginRead() override {
+    ++reads;
+    return inner_.BeginRead();
+  }
+  Result<std::unique_ptr<store::WriteTx>> BeginWrite() override { return inner_.BeginWrite(); }
+  std::string Backend() const override { return inner_.Backend(); }
+  Status Scrub() override { return inner_.Scrub(); }
+  int reads = 0;
+
+ private:
+  store::Store& inner_;
+};
+
+// Authenticate reads the certificate, the token and the principal in one
+// read transaction, and none for what it can refuse unread.
+TEST_F(CertificatesTest, AuthenticateReadsOnceAndNotForMalformedInput) {
+  ClientCertificates certs(*store_, clock_);
+  ASSERT_TRUE(certs.Register(alice_, Ref("1a2b3c")).ok());
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+  ASSERT_TRUE(t.ok());
+  CountingStore counting(*store_);
+  auto reads = [&](const Credentials& c, Code want) {
+    counting.reads = 0;
+    auto p = Authenticate(counting, clock_, c);
+    EXPECT_EQ(p.status().code(), want) << p.status().ToString();
+    if (p.ok()) {
+      EXPECT_EQ(p->id, alice_);
+      EXPECT_EQ(p->role, Role::kGic);
+    }
+    return counting.reads;
+  };
+  EXPECT_EQ(reads({.token = *t}, Code::kOk), 1);
+  EXPECT_EQ(reads({.cert_principal = alice_}, Code::kOk), 1);
+  EXPECT_EQ(reads({.cert_principal = alice_, .cert_serial = "1a2b3c"}, Code::kOk), 1);
+  EXPECT_EQ(reads({.token = *t, .cert_principal = alice_, .cert_serial = "1a2b3c"}, Code::kOk), 1);
+  // Refused without reading.
+  EXPECT_EQ(reads({}, Code::kInvalidArgument), 0);
+  EXPECT_EQ(reads({.token = "garbage"}, Code::kInvalidArgument), 0);
+  EXPECT_EQ(reads({.token = ""}, Code::kInvalidArgument), 0);
+  EXPECT_EQ(reads({.cert_principal = alice_, .cert_serial = "00ab"}, Code::kInvalidArgument), 0);
+  // Refused after one read: unknown token, the certificate and the token
+  // naming different principals, a certificate presented under a wrong name.
+  EXPECT_EQ(reads({.token = "cloison_" + std::string(64, 'a')}, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads({.token = *t, .cert_principal = bob_}, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads({.cert_principal = bob_, .cert_serial = "1a2b3c"}, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads({.cert_principal = "prn_ffffffffffffffff"}, Code::kInvalidArgument), 1);
+}
+
+TEST_F(CertificatesTest, AuthenticateSaysWhatWasWrong) {
+  ClientCertificates certs(*store_, clock_);
+  ASSERT_TRUE(certs.Register(alice_, Ref("1a2b3c")).ok());
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""}, std::chrono::hours(1));
+  auto b = tokens.Issue({bob_, "cnctr", Role::kCnctr, "", ""});
+  ASSERT_TRUE(t.ok() && b.ok());
+  auto message = [&](const Credentials& c) {
+    auto p = Authenticate(*store_, clock_, c);
+    EXPECT_EQ(p.status().code(), Code::kInvalidArgument) << p.status().ToString();
+    return p.status().message();
+  };
+  EXPECT_EQ(message({}),
+            "credentials: missing; send Authorization: Bearer TOKEN or a client certificate");
+  EXPECT_EQ(message({.token = "x"}), "token: malformed");
+  EXPECT_EQ(message({.token = "cloison_" + std::string(64, 'a')}), "token: unknown");
+  EXPECT_EQ(message({.token = *b, .cert_principal = alice_}),
+            "credentials: the client certificate and the token disagree");
+  EXPECT_EQ(message({.cert_principal = bob_, .cert_serial = "1a2b3c"}),
+            "client certificate serial 1a2b3c was issued to principal " + alice_ + ", not " + bob_);
+  EXPECT_EQ(message({.cert_principal = "prn_ffffffffffffffff"}), "credentials: unknown principal");
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(message({.token = *t}), "token: expired at 2025-03-03T09:00:00Z");
+  // The certificate is judged first: revoked, it is refused with a token
+  // that has expired too.
+  ASSERT_TRUE(RevokePrincipal(*store_, clock_, alice_).ok());
+  EXPECT_EQ(message({.token = *t, .cert_principal = alice_, .cert_serial = "1a2b3c"}),
+            "client certificate serial 1a2b3c of principal " + alice_ +
+                " was revoked at 2025-03-03T09:00:00Z");
+  // The token's text never appears in a message.
+  EXPECT_EQ(message({.token = *b, .cert_principal = alice_}).find(*b), std::string::npos);
+}
+
+// Another process revoking on the same file (`cloison user revoke` while
+// `cloison serve` runs) is seen at the next call: a second, independent
+// handle on the file commits the revocation; this handle's pooled read
+// connections, which read the same records just before, see it.
+TEST_F(CertificatesTest, AuthenticateSeesARevocationMadeThroughAnotherHandle) {
+  ClientCertificates certs(*store_, clock_);
+  ASSERT_TRUE(certs.Register(alice_, Ref("1a2b3c")).ok());
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+  auto b = tokens.Issue({bob_, "cnctr", Role::kCnctr, "", ""});
+  ASSERT_TRUE(t.ok() && b.ok());
+  const Credentials by_token{.token = *t};
+  const Credentials by_cert{.cert_principal = alice_, .cert_serial = "1a2b3c"};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Authenticate(*store_, clock_, by_token).ok());
+    ASSERT_TRUE(Authenticate(*store_, clock_, by_cert).ok());
+  }
+  {
+    auto other = store::OpenSqlite(dir_ + "/cloison.db");
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    auto r = RevokePrincipal(**other, clock_, alice_, "system");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->tokens, 1);
+    EXPECT_EQ(r->certificates, 1);
+  }
+  auto p = Authenticate(*store_, clock_, by_token);
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(p.status().message(), "token: revoked");
+  p = Authenticate(*store_, clock_, by_cert);
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("was revoked at"), std::string::npos) << p.status().message();
+  // Bob is untouched.
+  EXPECT_TRUE(Authenticate(*store_, clock_, {.token = *b}).ok());
+}
+
 }  // namespace
 }  // namespace cloison::service

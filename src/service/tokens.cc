@@ -103,19 +103,27 @@ Result<int> Tokens::RevokeAllIn(store::WriteTx& tx, const Clock& clock, Time now
   return revoked;
 }
 
+bool Tokens::WellFormed(std::string_view token) {
+  return token.size() == kTokenPrefix.size() + 2 * kTokenBytes &&
+         token.substr(0, kTokenPrefix.size()) == kTokenPrefix &&
+         IsHex(token.substr(kTokenPrefix.size()));
+}
+
 Result<std::string> Tokens::Resolve(std::string_view token) const {
-  if (token.size() != kTokenPrefix.size() + 2 * kTokenBytes ||
-      token.substr(0, kTokenPrefix.size()) != kTokenPrefix ||
-      !IsHex(token.substr(kTokenPrefix.size())))
-    return Status::NotFound("token: malformed");
+  if (!WellFormed(token)) return Status::NotFound("token: malformed");
   ASSIGN_OR_RETURN(auto tx, store_.BeginRead());
-  auto rec = tx->Get(kToken, HashId(token));
+  return ResolveIn(*tx, clock_.Now(), token);
+}
+
+Result<std::string> Tokens::ResolveIn(store::ReadTx& tx, Time now, std::string_view token) {
+  if (!WellFormed(token)) return Status::NotFound("token: malformed");
+  auto rec = tx.Get(kToken, HashId(token));
   if (!rec.ok()) {
     if (rec.status().code() == Code::kNotFound) return Status::NotFound("token: unknown");
     return rec.status();
   }
   if (rec->state != kActive) return Status::FailedPrecondition("token: revoked");
-  if (ToMicros(clock_.Now()) >= rec->ends_at)
+  if (ToMicros(now) >= rec->ends_at)
     return Status::FailedPrecondition("token: expired at " + FormatTime(FromMicros(rec->ends_at)));
   return rec->body;
 }

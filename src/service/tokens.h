@@ -9,8 +9,9 @@
 // principal): the record stays, marked revoked, so a revoked token answers
 // "revoked" rather than "unknown" and its history stays in the ledger.
 //
-// Independent of Workflow: the API's authentication needs only this and
-// Workflow::GetPrincipal.
+// Independent of Workflow. The API authenticates through
+// service::Authenticate (certificates.h), which resolves the token and its
+// principal in one read transaction.
 //
 // Thread-safety: thread-safe if the Store is (one transaction per call).
 #pragma once
@@ -52,6 +53,13 @@ class Tokens {
   // token, FailedPrecondition for an expired or revoked one; the messages
   // never repeat the token.
   Result<std::string> Resolve(std::string_view token) const;
+  // The same, read in `tx` and judged at `now`, so that a caller can read
+  // the token, the principal and a certificate in one snapshot (one read
+  // transaction; service/certificates.h, Authenticate).
+  static Result<std::string> ResolveIn(store::ReadTx& tx, Time now, std::string_view token);
+  // True if `token` has the shape of an issued token ("cloison_" + 64
+  // lower-case hex digits): a malformed one is refused without reading.
+  static bool WellFormed(std::string_view token);
 
  private:
   store::Store& store_;
