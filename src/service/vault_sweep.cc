@@ -90,18 +90,23 @@ struct SweptChunk {
   json::array entries;
   size_t bytes = 0;
 
-  // Marks every item of the chunk destroyed (SweptRecord, naming the event
-  // about to be appended) and appends that event.
+  // Marks every item of the chunk destroyed (as SweptRecord writes it,
+  // naming the event about to be appended) and appends that event.
   Status Flush(Vault::Impl& v, store::WriteTx& tx, Time now) {
     if (ids.empty()) return Status::Ok();
     // The event's index is the count before it is appended (write
     // transactions are serialised).
     ASSIGN_OR_RETURN(int64_t index, tx.EventCount());
-    store::Record rec;
-    for (const std::string& id : ids) {
-      rec = SweptRecord(id, now, index);
-      RETURN_IF_ERROR(tx.Put(rec));
-    }
+    // The chunk is a run of the bucket's items in id order (they were listed
+    // so, and every item before them has already left the bucket), so one
+    // statement retires them all; the count proves nothing else was.
+    store::Record rec = SweptRecord(ids.back(), now, index);
+    ASSIGN_OR_RETURN(int64_t retired,
+                     tx.Retire(kItemKind, bucket, ids.front(), ids.back(), rec.ends_at, rec.body));
+    if (retired != static_cast<int64_t>(ids.size()))
+      return Status::Internal("sweep of " + bucket + ": retired " + std::to_string(retired) +
+                              " records from " + ids.front() + " to " + ids.back() + ", want " +
+                              std::to_string(ids.size()));
     // The record hash is that of the body every item of the chunk now has.
     ASSIGN_OR_RETURN(int64_t appended,
                      AppendEvent(tx, v.clock, now, {"items.destroyed", "system", bucket}, rec,

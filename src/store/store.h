@@ -114,6 +114,16 @@ class WriteTx : public ReadTx {
   virtual Status Put(const Record& record) = 0;
   // Removes (kind, id). NotFound if absent (an answer: the tx stays usable).
   virtual Status Delete(const std::string& kind, const std::string& id) = 0;
+  // Replaces every record of `kind` in `group` whose id is in [from_id,
+  // to_id] by its tombstone: the same kind and id, `ends_at`, `body`, and
+  // no state, technique, minister, service, start or group (so it leaves the
+  // group). Returns how many it replaced (0 is an answer). For the vault's
+  // sweep, which retires a bucket's items by ranges in one statement each
+  // instead of one Put per item. kind, group and both ids must be non-empty
+  // and from_id <= to_id (InvalidArgument; the tx stays usable).
+  virtual Result<int64_t> Retire(const std::string& kind, const std::string& group,
+                                 const std::string& from_id, const std::string& to_id,
+                                 int64_t ends_at, const std::string& body) = 0;
   // Returns the event's index (event.index is ignored). The type and the body
   // must be non-empty, and the body at most kMaxEventBody bytes
   // (InvalidArgument; the transaction stays usable).

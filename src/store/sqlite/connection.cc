@@ -165,6 +165,10 @@ Result<int64_t> Connection::QueryInt(const std::string& sql, std::string_view pu
   return stmt->ColumnInt(0);
 }
 
+int64_t Connection::Changes() const {
+  return sqlite3_changes64(db_);
+}
+
 bool Connection::InAutocommit() const {
   return sqlite3_get_autocommit(db_) != 0;
 }

@@ -107,6 +107,8 @@ class Connection {
   // True outside any transaction (sqlite3_get_autocommit); SQLite can roll a
   // transaction back on its own after some errors (SQLITE_FULL, IOERR...).
   bool InAutocommit() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t Changes() const;
 
   const std::string& path() const { return path_; }
 

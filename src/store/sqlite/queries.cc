@@ -243,6 +243,28 @@ Result<bool> DeleteRecord(Connection& conn, const std::string& kind, const std::
   return row;
 }
 
+std::string RetireSql() {
+  // "grp <> ''" lets the planner walk records_by_group (a partial index):
+  // the cost is that of the range, not of the kind.
+  return "UPDATE records SET state = '', technique = '', minister = '', service = '', "
+         "starts_at = 0, ends_at = ?5, grp = '', body = ?6 "
+         "WHERE kind = ?1 AND grp = ?2 AND grp <> '' AND id BETWEEN ?3 AND ?4";
+}
+
+Result<int64_t> RetireRecords(Connection& conn, const std::string& kind, const std::string& group,
+                              const std::string& from_id, const std::string& to_id,
+                              int64_t ends_at, const std::string& body) {
+  ASSIGN_OR_RETURN(StatementUse s, conn.Prepare(RetireSql(), "retire records"));
+  RETURN_IF_ERROR(s->BindText(1, kind));
+  RETURN_IF_ERROR(s->BindText(2, group));
+  RETURN_IF_ERROR(s->BindText(3, from_id));
+  RETURN_IF_ERROR(s->BindText(4, to_id));
+  RETURN_IF_ERROR(s->BindInt(5, ends_at));
+  RETURN_IF_ERROR(s->BindBlob(6, body));
+  RETURN_IF_ERROR(s->Run());
+  return conn.Changes();
+}
+
 Status InsertEvent(Connection& conn, int64_t index, const Event& event) {
   ASSIGN_OR_RETURN(
       StatementUse s,

@@ -31,6 +31,12 @@ Status ValidateMetaKey(const std::string& key);
 Status PutRecord(Connection& conn, const Record& record);
 // False if there was no such record.
 Result<bool> DeleteRecord(Connection& conn, const std::string& kind, const std::string& id);
+// WriteTx::Retire, after validation; the number of records replaced.
+Result<int64_t> RetireRecords(Connection& conn, const std::string& kind, const std::string& group,
+                              const std::string& from_id, const std::string& to_id,
+                              int64_t ends_at, const std::string& body);
+// The SQL RetireRecords runs (for plan tests).
+std::string RetireSql();
 // Inserts `event` at `index`, which the caller computed as the next one.
 Status InsertEvent(Connection& conn, int64_t index, const Event& event);
 Status PutMetaValue(Connection& conn, const std::string& key, const std::string& value);

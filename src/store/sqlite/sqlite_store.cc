@@ -201,6 +201,28 @@ class SqliteWriteTx final : public WriteTx {
     return Status::Ok();
   }
 
+  Result<int64_t> Retire(const std::string& kind, const std::string& group,
+                         const std::string& from_id, const std::string& to_id, int64_t ends_at,
+                         const std::string& body) override {
+    RETURN_IF_ERROR(CheckUsable());
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"kind", &kind},
+          {"group", &group},
+          {"from_id", &from_id},
+          {"to_id", &to_id}}) {
+      if (value->empty())
+        return Status::InvalidArgument("retire: " + std::string(name) + ": got empty, want " +
+                                       (std::string(name) == "group" ? "a group" : "a key"));
+    }
+    if (from_id > to_id)
+      return Status::InvalidArgument("retire: from_id \"" + from_id + "\" is after to_id \"" +
+                                     to_id + "\", want from_id <= to_id");
+    ASSIGN_OR_RETURN(int64_t n,
+                     Watch(RetireRecords(conn(), kind, group, from_id, to_id, ends_at, body)));
+    records_put_ += n;
+    return n;
+  }
+
   Result<int64_t> Append(const Event& event) override {
     RETURN_IF_ERROR(CheckUsable());
     RETURN_IF_ERROR(ValidateEvent(event));

@@ -30,6 +30,7 @@ constexpr ConformanceCase kCases[] = {
     {"ConcurrentWritersAreSerialisable", ConcurrentWritersAreSerialisable},
     {"ReopenPersists", ReopenPersists},
     {"DeleteRemovesAndIsAChange", DeleteRemovesAndIsAChange},
+    {"RetireReplacesARangeOfAGroup", RetireReplacesARangeOfAGroup},
     {"ScrubKeepsEverythingCommitted", ScrubKeepsEverythingCommitted},
 };
 

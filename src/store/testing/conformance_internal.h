@@ -190,6 +190,7 @@ Status WriteTxExcludesOtherWriters(const StoreFactory& open);
 Status ConcurrentWritersAreSerialisable(const StoreFactory& open);
 Status ReopenPersists(const StoreFactory& open);
 Status DeleteRemovesAndIsAChange(const StoreFactory& open);
+Status RetireReplacesARangeOfAGroup(const StoreFactory& open);
 Status ScrubKeepsEverythingCommitted(const StoreFactory& open);
 
 }  // namespace cloison::store::testing::internal

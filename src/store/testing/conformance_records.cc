@@ -431,3 +431,76 @@ Status ScrubKeepsEverythingCommitted(const StoreFactory& open) {
 }
 
 }  // namespace cloison::store::testing::internal
+
+namespace cloison::store::testing::internal {
+
+Status RetireReplacesARangeOfAGroup(const StoreFactory& open) {
+  CONF_ASSIGN_OR_FAIL(auto store, open());
+  std::vector<Record> items;
+  for (const char* id : {"i1", "i2", "i3", "i4", "i5"}) {
+    Record r = Rec("item", id, "stored", std::string("metadata of ") + id);
+    r.technique = "L851-2";
+    r.minister = "interior";
+    r.service = "dgsi";
+    r.starts_at = 5;
+    r.group = "g";
+    items.push_back(r);
+  }
+  Record other = Rec("item", "i6", "", "another group");
+  other.group = "h";
+  Record kind = Rec("bucket", "i3", "", "another kind");
+  kind.group = "g";
+  items.push_back(other);
+  items.push_back(kind);
+  CONF_EXPECT_OK(PutAll(*store, items));
+  {
+    // A retirement is a change: it commits only with an event.
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+    CONF_EXPECT_EQ(*tx->Retire("item", "g", "i1", "i1", 7, "t"), int64_t{1});
+    CONF_EXPECT_CODE(tx->Commit(), Code::kFailedPrecondition);
+  }
+  {
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+    // Bad arguments are answers: the tx stays usable.
+    CONF_EXPECT_CODE(tx->Retire("", "g", "i1", "i2", 7, "t"), Code::kInvalidArgument);
+    CONF_EXPECT_CODE(tx->Retire("item", "", "i1", "i2", 7, "t"), Code::kInvalidArgument);
+    CONF_EXPECT_CODE(tx->Retire("item", "g", "", "i2", 7, "t"), Code::kInvalidArgument);
+    CONF_EXPECT_CODE(tx->Retire("item", "g", "i3", "i2", 7, "t"), Code::kInvalidArgument);
+    CONF_EXPECT_EQ(*tx->Retire("item", "nope", "i1", "i5", 7, "t"), int64_t{0});
+    CONF_EXPECT_EQ(*tx->Retire("item", "g", "i2", "i4", 99, "tomb"), int64_t{3});
+    // Reads its own writes; a second pass finds nothing left in the group.
+    CONF_ASSIGN_OR_FAIL(Record r3, tx->Get("item", "i3"));
+    CONF_EXPECT_EQ(r3.body, std::string("tomb"));
+    CONF_EXPECT_EQ(*tx->Retire("item", "g", "i2", "i4", 100, "again"), int64_t{0});
+    CONF_EXPECT_OK(tx->Append(Ev("items.destroyed", "i2-i4")));
+    CONF_EXPECT_OK(tx->Commit());
+  }
+  CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+  for (const char* id : {"i2", "i3", "i4"}) {
+    Record want;
+    want.kind = "item";
+    want.id = id;
+    want.ends_at = 99;
+    want.body = "tomb";
+    CONF_EXPECT_EQ(*rx->Get("item", id), want);
+  }
+  // Outside the range, the group, or the kind: untouched.
+  CONF_EXPECT_EQ(*rx->Get("item", "i1"), items[0]);
+  CONF_EXPECT_EQ(*rx->Get("item", "i5"), items[4]);
+  CONF_EXPECT_EQ(*rx->Get("item", "i6"), other);
+  CONF_EXPECT_EQ(*rx->Get("bucket", "i3"), kind);
+  Filter f = Kind("item");
+  f.group = "g";
+  CONF_ASSIGN_OR_FAIL(auto listed, rx->List(f));
+  CONF_EXPECT_EQ(Ids(listed), std::string("[i1, i5]"));
+  f = Kind("item");
+  f.ends_after = 98;
+  CONF_ASSIGN_OR_FAIL(auto ended, rx->List(f));
+  CONF_EXPECT_EQ(Ids(ended), std::string("[i2, i3, i4]"));
+  f = Kind("item");
+  f.states = {"stored"};
+  CONF_EXPECT_EQ(*rx->Count(f), int64_t{2});
+  return Status::Ok();
+}
+
+}  // namespace cloison::store::testing::internal

@@ -30,6 +30,7 @@ enum class Mutation {
   kCallsAfterCommitWork,  // reads after Commit answer from a fresh snapshot
   kDeleteIsNotAChange,    // Delete lets a commit through without an event
   kGroupIgnored,          // List and Count ignore Filter::group
+  kRetireWholeGroup,      // Retire ignores its id range
 };
 
 class MutantReadTx final : public ReadTx {
@@ -124,6 +125,13 @@ class MutantWriteTx final : public WriteTx {
     }
     return base_->Put(record);
   }
+  Result<int64_t> Retire(const std::string& kind, const std::string& group,
+                         const std::string& from_id, const std::string& to_id, int64_t ends_at,
+                         const std::string& body) override {
+    if (m_ == Mutation::kRetireWholeGroup && !kind.empty() && !group.empty())
+      return base_->Retire(kind, group, "\x01", "\x7f", ends_at, body);
+    return base_->Retire(kind, group, from_id, to_id, ends_at, body);
+  }
   Result<int64_t> Append(const Event& event) override { return base_->Append(event); }
   Status SetMeta(const std::string& key, const std::string& value) override {
     return base_->SetMeta(key, value);
@@ -213,6 +221,7 @@ constexpr Catch kCatches[] = {
     {Mutation::kCallsAfterCommitWork, "FinishedTxRefusesEveryCall"},
     {Mutation::kDeleteIsNotAChange, "DeleteRemovesAndIsAChange"},
     {Mutation::kGroupIgnored, "FiltersCombineWithAnd"},
+    {Mutation::kRetireWholeGroup, "RetireReplacesARangeOfAGroup"},
 };
 
 // The control: without a mutation, the decorator passes the same cases, so a
