@@ -24,6 +24,7 @@
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
 #include "service/vault.h"
+#include "service/vault_internal.h"
 #include "service/workflow.h"
 #include "store/store.h"
 #include "vault/envelope.h"
@@ -246,18 +247,12 @@ class RndFixture : public ::testing::Test {
     if (!rtx.ok()) return "";
     auto item = (*rtx)->Get("item", id);
     if (!item.ok()) return "";
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(item->body, ec);
-    if (ec || !parsed.is_object()) return "";
-    const auto& body = parsed.as_object();
-    // A destroyed item's record may keep its id with a destruction body:
-    // nothing to open then.
-    const auto* b = body.if_contains("bucket");
-    const auto* o = body.if_contains("offset");
-    const auto* l = body.if_contains("length");
-    if (!b || !o || !l || !b->is_string() || !o->is_int64() || !l->is_int64()) return "";
-    std::string bucket(b->as_string());
-    uint64_t offset = o->as_int64(), length = l->as_int64();
+    // Read as the vault reads it. A destroyed item's record may keep its id
+    // with a destruction body: nothing to open then.
+    auto place = ItemFromRecord(*item);
+    if (!place.ok()) return "";
+    std::string bucket = place->bucket;
+    uint64_t offset = place->offset, length = place->length;
     auto brec = (*rtx)->Get("bucket", bucket);
     if (!brec.ok()) return "";
     std::string hex(boost::json::parse(brec->body).as_object()["wrapped"].as_string());

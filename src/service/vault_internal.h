@@ -43,6 +43,9 @@ struct Vault::Impl {
   bool opened = false;
 };
 
+// An item record's body: a JSON array, this version first (ItemRecord);
+// ItemFromRecord also reads the named JSON object written before it.
+inline constexpr int64_t kItemRecordVersion = 1;
 store::Record ItemRecord(const ItemMeta& m);
 Result<ItemMeta> ItemFromRecord(const store::Record& r);
 store::Record DestructionRecord(const Destruction& d);

@@ -10,6 +10,7 @@
 
 #include "crypto/aead.h"
 #include "service/vault.h"
+#include "service/vault_internal.h"
 #include "service/vault_test_util.h"
 #include "vault/envelope.h"
 #include "vault/key_provider.h"
@@ -51,12 +52,12 @@ class ShredTest : public VaultFixture {
     auto tx = std::move((*st)->BeginRead()).value();
     auto item = tx->Get("item", id);
     if (!item.ok()) return "";
-    auto body = boost::json::parse(item->body).as_object();
-    // A destroyed item's record is its destruction record: it no longer
-    // says where the envelope was.
-    if (!body.contains("offset") || !body.contains("length")) return "";
-    std::string bucket(body["bucket"].as_string());
-    uint64_t offset = body["offset"].as_int64(), length = body["length"].as_int64();
+    // Read as the vault reads it. A destroyed item's record is its
+    // destruction record: it no longer says where the envelope was.
+    auto place = ItemFromRecord(*item);
+    if (!place.ok()) return "";
+    std::string bucket = place->bucket;
+    uint64_t offset = place->offset, length = place->length;
     auto brec = tx->Get("bucket", bucket);
     if (!brec.ok()) return "";
     auto bbody = boost::json::parse(brec->body).as_object();

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "service/vault_internal.h"
 #include "service/vault_test_util.h"
 
 namespace cloison::service {
@@ -449,6 +450,91 @@ TEST_F(VaultTest, OldDestructionRecordsAreConvertedAtOpen) {
   int64_t events = Events();
   reopen();  // nothing left to convert: no event
   EXPECT_EQ(Events(), events);
+}
+
+// Item records are written positionally (a JSON array; vault.md); a live
+// item written before, as a named JSON object, is still read, read out and
+// swept on time.
+TEST_F(VaultTest, ItemRecordsOfTheNamedFormStillReadAndSweep) {
+  std::string id = IngestOk("stored under the named format");
+  {
+    auto tx = std::move(store_->BeginWrite()).value();
+    store::Record r = *tx->Get("item", id);
+    ASSERT_EQ(r.body.front(), '[');
+    auto m = ItemFromRecord(r);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    boost::json::array holds;
+    for (const auto& h : m->holds) holds.push_back(boost::json::value(h));
+    auto opt = [](const std::optional<Time>& t) -> boost::json::value {
+      return t ? boost::json::value(ToMicros(*t)) : boost::json::value(nullptr);
+    };
+    boost::json::object named{{"id", m->id},
+                              {"authorisation", m->authorisation},
+                              {"technique", m->technique},
+                              {"service", m->service},
+                              {"minister", m->minister},
+                              {"kind", rules::ItemKindName(m->kind)},
+                              {"target", m->target},
+                              {"collected_at", ToMicros(m->collected_at)},
+                              {"ingested_at", ToMicros(m->ingested_at)},
+                              {"state", m->state},
+                              {"arrived_sealed", m->arrived_sealed},
+                              {"encrypted", m->encrypted},
+                              {"decrypted_at", opt(m->decrypted_at)},
+                              {"destroy_by", ToMicros(m->deadline.destroy_by)},
+                              {"rule", m->deadline.rule},
+                              {"article", m->deadline.article},
+                              {"analysis_until", opt(m->analysis_until)},
+                              {"holds", holds},
+                              {"size", static_cast<int64_t>(m->size)},
+                              {"envelope_sha256", m->envelope_sha256},
+                              {"compartment", m->compartment},
+                              {"bucket", m->bucket},
+                              {"offset", static_cast<int64_t>(m->offset)},
+                              {"length", static_cast<int64_t>(m->length)},
+                              {"header_length", static_cast<int64_t>(m->header_length)}};
+    r.body = boost::json::serialize(named);
+    ASSERT_TRUE(tx->Put(r).ok());
+    store::Event e{.type = "test.named_format", .body = "{}"};
+    ASSERT_TRUE(tx->Append(e).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto got = vault_->GetItem(gic_, id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->kind, rules::ItemKind::kCorrespondence);
+  EXPECT_EQ(got->bucket, "L852-1-I/2025-04-09");
+  auto c = vault_->ReadContent(gic_, id);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(std::string(c->view().begin(), c->view().end()), "stored under the named format");
+  clock_.Set(T("2025-04-09T00:00:00Z"));
+  auto s = vault_->Sweep(gic_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->items, 1);
+  EXPECT_TRUE(IsDestroyed(vault_->GetItem(gic_, id).status()));
+}
+
+// A positional record that does not match its layout is Corruption naming
+// the item, never a crash or a misread.
+TEST_F(VaultTest, AMalformedItemRecordIsCorruptionNamingIt) {
+  std::string id = IngestOk("x");
+  auto tx = std::move(store_->BeginRead()).value();
+  store::Record r = *tx->Get("item", id);
+  for (std::string bad : {std::string("[1]"), std::string("[2") + r.body.substr(2),
+                          std::string("[1,") + r.body.substr(3, r.body.size() - 4) + ",0]",
+                          std::string("[\"1\"") + r.body.substr(2), std::string("not json")}) {
+    store::Record b = r;
+    b.body = bad;
+    auto m = ItemFromRecord(b);
+    EXPECT_EQ(m.status().code(), Code::kCorruption) << bad;
+    EXPECT_NE(m.status().message().find(id), std::string::npos) << m.status().ToString();
+  }
+  store::Record b = r;
+  size_t sha = b.body.find(",\"stored\",");
+  ASSERT_NE(sha, std::string::npos);
+  b.body.replace(sha, 10, ",7,");  // the state as a number
+  auto m = ItemFromRecord(b);
+  EXPECT_EQ(m.status().code(), Code::kCorruption);
+  EXPECT_NE(m.status().message().find("state"), std::string::npos) << m.status().ToString();
 }
 
 TEST_F(VaultTest, SatelliteUnrelatedCitesL852_3) {
