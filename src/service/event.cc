@@ -34,6 +34,9 @@ void AppendField(std::string& out, const EventField& f) {
     case EventField::Type::kBool:
       out += f.flag ? "true" : "false";
       break;
+    case EventField::Type::kRaw:
+      out += f.str;
+      break;
   }
 }
 

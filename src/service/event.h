@@ -29,7 +29,7 @@ std::string EncodeEvent(const EventHeader& h, const Clock& clock, Time at, boost
 // One field of an event's data for EncodeEventFields: a string, an integer
 // or a boolean under its key. Views: the caller keeps the bytes alive.
 struct EventField {
-  enum class Type { kString, kInt, kBool };
+  enum class Type { kString, kInt, kBool, kRaw };
   std::string_view key;
   Type type = Type::kString;
   std::string_view str;
@@ -41,6 +41,11 @@ struct EventField {
   }
   static EventField Int(std::string_view k, int64_t v) { return {k, Type::kInt, {}, v, false}; }
   static EventField Bool(std::string_view k, bool v) { return {k, Type::kBool, {}, 0, v}; }
+  // A value already in canonical form (codec.h), written as it is: for a
+  // list the caller builds entry by entry (the sweep's items.destroyed).
+  static EventField Raw(std::string_view k, std::string_view canonical_json) {
+    return {k, Type::kRaw, canonical_json, 0, false};
+  }
 };
 
 // The bytes EncodeEvent gives for a data object holding exactly these

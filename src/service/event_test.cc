@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "service/codec.h"
 
 namespace cloison::service {
 namespace {
@@ -20,6 +21,11 @@ TEST(EventFieldsTest, SameBytesAsEncodeEvent) {
       EventField::Int("big", INT64_MAX),     EventField::Bool("alpha", false),
       EventField::Str("", "empty key"),      EventField::Str("Upper", "before lower"),
       EventField::Str("record_kind", "item")};
+  // A raw value: a list already in canonical form, as the sweep writes one.
+  const boost::json::value list = boost::json::parse(
+      R"([{"b":1,"a":"x \u0001"},{"item":"itm_1","late":false},[],"s"])");
+  const std::string list_canonical = Canonical(list);
+  fields.push_back(EventField::Raw("items", list_canonical));
   boost::json::object data;
   for (const auto& f : fields) {
     switch (f.type) {
@@ -31,6 +37,9 @@ TEST(EventFieldsTest, SameBytesAsEncodeEvent) {
         break;
       case EventField::Type::kBool:
         data[f.key] = f.flag;
+        break;
+      case EventField::Type::kRaw:
+        data[f.key] = list;
         break;
     }
   }

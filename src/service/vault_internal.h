@@ -55,10 +55,8 @@ Result<Destruction> DestructionFromRecord(const store::Record& r);
 // for it holds the rest of its destruction record (doc/formats/vault.md).
 inline constexpr char kSweptPrefix[] = "{\"swept\":";
 store::Record SweptRecord(const std::string& item, Time destroyed_at, int64_t ledger_index);
-// The item's entry in an items.destroyed event, and a bound on its encoded
-// size (the sweep keeps each event within a ledger entry).
-boost::json::object SweptEntry(const ItemMeta& m, Time now);
-size_t SweptEntryBound(const ItemMeta& m);
+// Appends the item's entry in an items.destroyed event, in canonical form.
+void AppendSweptEntry(std::string& out, const ItemMeta& m, Time now);
 // The destruction records of destroyed items' records, of either form (a
 // whole record, or a swept item's, read with its event through `tx`).
 Result<std::vector<Destruction>> DestructionsFromRecords(store::ReadTx& tx,

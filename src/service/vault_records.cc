@@ -416,28 +416,27 @@ store::Record SweptRecord(const std::string& item, Time destroyed_at, int64_t le
   return r;
 }
 
-json::object SweptEntry(const ItemMeta& m, Time now) {
-  return json::object{{"item", m.id},
-                      {"kind", rules::ItemKindName(m.kind)},
-                      {"technique", m.technique},
-                      {"authorisation", m.authorisation},
-                      {"service", m.service},
-                      {"envelope_sha256", m.envelope_sha256},
-                      {"collected_at", FormatTime(m.collected_at)},
-                      {"rule", m.deadline.rule},
-                      {"article", m.deadline.article},
-                      {"destroy_by", FormatTime(m.deadline.destroy_by)},
-                      {"late", now > m.deadline.destroy_by}};
-}
-
-size_t SweptEntryBound(const ItemMeta& m) {
-  // Keys, punctuation, two times and a boolean take under 200 bytes; each
-  // string at most doubles when escaped (ids, rule names and articles hold
-  // no control characters, the only ones written as six).
-  size_t strings = m.id.size() + rules::ItemKindName(m.kind).size() + m.technique.size() +
-                   m.authorisation.size() + m.service.size() + m.envelope_sha256.size() +
-                   m.deadline.rule.size() + m.deadline.article.size();
-  return 200 + 2 * strings;
+void AppendSweptEntry(std::string& out, const ItemMeta& m, Time now) {
+  // Canonical (codec.h): keys in byte order, no whitespace.
+  auto str = [&](std::string_view key, std::string_view value) {
+    AppendCanonicalString(out, key);
+    out += ':';
+    AppendCanonicalString(out, value);
+    out += ',';
+  };
+  out += '{';
+  str("article", m.deadline.article);
+  str("authorisation", m.authorisation);
+  str("collected_at", FormatTime(m.collected_at));
+  str("destroy_by", FormatTime(m.deadline.destroy_by));
+  str("envelope_sha256", m.envelope_sha256);
+  str("item", m.id);
+  str("kind", rules::ItemKindName(m.kind));
+  out += now > m.deadline.destroy_by ? "\"late\":true," : "\"late\":false,";
+  str("rule", m.deadline.rule);
+  str("service", m.service);
+  str("technique", m.technique);
+  out.back() = '}';
 }
 
 namespace {

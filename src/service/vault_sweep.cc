@@ -75,10 +75,12 @@ Result<uint32_t> RotateRoot(Vault::Impl& v, Vault& vault) {
 // destruction record of an early destruction holds, so that the register
 // and the ledger say the same. Per item the sweep then writes a record of a
 // few bytes and an entry of about 350, instead of a destruction record and
-// an event of 600-800 each: what it costs is writing those bytes (doc/
-// formats/vault.md, BENCHMARKS.md). The budget keeps an event well within
-// a ledger entry (store::kMaxEventBody): entries are bounded by
-// SweptEntryBound, and the event's own fields take under 400 bytes.
+// an event of 600-800 each (doc/formats/vault.md, BENCHMARKS.md). The
+// entries are written canonical as they come, and the budget on their
+// bytes keeps an event within a ledger entry (store::kMaxEventBody; the
+// event's other fields take under 400 bytes). An entry alone over the
+// budget (it would need identifiers of thousands of bytes) makes the
+// store refuse the event and the sweep fail, changing nothing.
 constexpr size_t kSweptPerEvent = 128;
 constexpr size_t kSweptEventBudget = 60000;
 static_assert(kSweptEventBudget + 1000 < store::kMaxEventBody);
@@ -87,8 +89,21 @@ struct SweptChunk {
   const std::string& bucket;
   uint32_t epoch;
   std::vector<std::string> ids;
-  json::array entries;
-  size_t bytes = 0;
+  std::string items = "[";  // the entries, canonical, as the event holds them
+  std::string entry;
+
+  // Adds the item, first flushing the chunk if it is full or the entry
+  // would take the event past its budget.
+  Status Add(Vault::Impl& v, store::WriteTx& tx, Time now, const ItemMeta& m) {
+    entry.clear();
+    AppendSweptEntry(entry, m, now);
+    if (ids.size() == kSweptPerEvent || items.size() + entry.size() + 1 > kSweptEventBudget)
+      RETURN_IF_ERROR(Flush(v, tx, now));
+    if (ids.size() > 0) items += ',';
+    items += entry;
+    ids.push_back(m.id);
+    return Status::Ok();
+  }
 
   // Marks every item of the chunk destroyed (as SweptRecord writes it,
   // naming the event about to be appended) and appends that event.
@@ -107,21 +122,21 @@ struct SweptChunk {
       return Status::Internal("sweep of " + bucket + ": retired " + std::to_string(retired) +
                               " records from " + ids.front() + " to " + ids.back() + ", want " +
                               std::to_string(ids.size()));
+    items += ']';
     // The record hash is that of the body every item of the chunk now has.
-    ASSIGN_OR_RETURN(int64_t appended,
-                     AppendEvent(tx, v.clock, now, {"items.destroyed", "system", bucket}, rec,
-                                 {{"bucket", bucket},
-                                  {"count", static_cast<int64_t>(ids.size())},
-                                  {"items", std::move(entries)},
-                                  {"method", kSweepMethod},
-                                  {"reason", "retention"},
-                                  {"root_epoch", static_cast<int64_t>(epoch)}}));
+    using F = EventField;
+    ASSIGN_OR_RETURN(
+        int64_t appended,
+        AppendEventFields(tx, v.clock, now, {"items.destroyed", "system", bucket}, rec,
+                          {F::Str("bucket", bucket), F::Int("count", static_cast<int64_t>(ids.size())),
+                           F::Raw("items", items), F::Str("method", kSweepMethod),
+                           F::Str("reason", "retention"),
+                           F::Int("root_epoch", static_cast<int64_t>(epoch))}));
     if (appended != index)
       return Status::Internal("sweep of " + bucket + ": ledger index " + std::to_string(appended) +
                               ", want " + std::to_string(index));
     ids.clear();
-    entries = json::array();
-    bytes = 0;
+    items = "[";
     return Status::Ok();
   }
 };
@@ -160,12 +175,7 @@ Result<SweepResult> Vault::Sweep() {
       ASSIGN_OR_RETURN(ItemMeta m, ItemFromRecord(r));
       if (!m.holds.empty())  // never in a due bucket; refuse rather than destroy
         return Status::Internal("sweep: held item " + m.id + " in due bucket " + bucket);
-      size_t bound = SweptEntryBound(m);
-      if (chunk.ids.size() == kSweptPerEvent || chunk.bytes + bound > kSweptEventBudget)
-        RETURN_IF_ERROR(chunk.Flush(v, *tx, now));
-      chunk.ids.push_back(m.id);
-      chunk.entries.push_back(SweptEntry(m, now));
-      chunk.bytes += bound;
+      RETURN_IF_ERROR(chunk.Add(v, *tx, now, m));
       ++result.items;
     }
     RETURN_IF_ERROR(chunk.Flush(v, *tx, now));

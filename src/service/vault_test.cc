@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "service/codec.h"
 #include "service/vault_internal.h"
 #include "service/vault_test_util.h"
 
@@ -296,6 +297,8 @@ TEST_F(VaultTest, ASweepOfManyItemsIsLoggedInBoundedChunks) {
     for (const auto& e : *events) {
       if (e.type != "items.destroyed") continue;
       EXPECT_LE(e.body.size(), store::kMaxEventBody);
+      // Written entry by entry, yet canonical as every event (event.md).
+      EXPECT_EQ(Canonical(boost::json::parse(e.body)), e.body);
       auto body = boost::json::parse(e.body).as_object();
       const auto& data = body.at("data").as_object();
       EXPECT_EQ(data.at("reason"), "retention");
