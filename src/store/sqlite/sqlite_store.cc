@@ -13,6 +13,7 @@
 //   Store stays valid (it is still finished by its own destructor).
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -420,11 +421,16 @@ Result<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   // sweep or a batch of inserts into a large store (its indexes' inner
   // pages) does not spill dirty pages and read them back mid-transaction.
   RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size = -32768", "set the writer's cache size"));
-  // Checkpoint every ~40 MiB of WAL instead of ~4 MiB: a checkpoint runs
-  // inside the commit that crosses the mark (two more fsyncs), and pages
-  // written many times in between (index pages) are copied once. Scrub
-  // still checkpoints and truncates whenever the vault asks.
-  RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint = 10000", "set the WAL checkpoint mark"));
+  // Checkpoint every ~40 MiB of WAL instead of SQLite's 1,000 pages: a
+  // checkpoint runs inside the commit that crosses the mark (two more
+  // fsyncs), and pages written many times in between (index pages) are
+  // copied once. The mark is in pages, whatever their size. Scrub still
+  // checkpoints and truncates whenever the vault asks.
+  ASSIGN_OR_RETURN(int64_t page_size, writer->QueryInt("PRAGMA page_size", "read the page size"));
+  RETURN_IF_ERROR(
+      writer->Exec("PRAGMA wal_autocheckpoint = " +
+                       std::to_string((int64_t{40} << 20) / std::max<int64_t>(page_size, 512)),
+                   "set the WAL checkpoint mark"));
   RETURN_IF_ERROR(Migrate(*writer));
   return writer;
 }
