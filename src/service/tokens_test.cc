@@ -70,7 +70,9 @@ TEST_F(TokensTest, UnknownAndMalformedTokensAreNotFound) {
         std::string("cloison_") + std::string(65, 'a')}) {
     auto r = tokens.Resolve(bad);
     EXPECT_EQ(r.status().code(), Code::kNotFound) << bad;
-    if (!bad.empty()) EXPECT_EQ(r.status().message().find(bad), std::string::npos);
+    if (!bad.empty()) {
+      EXPECT_EQ(r.status().message().find(bad), std::string::npos);
+    }
   }
   Principal ghost = principal_;
   ghost.id = "prn_ffffffffffffffff";

@@ -128,7 +128,8 @@ struct SweptChunk {
     ASSIGN_OR_RETURN(
         int64_t appended,
         AppendEventFields(tx, v.clock, now, {"items.destroyed", "system", bucket}, rec,
-                          {F::Str("bucket", bucket), F::Int("count", static_cast<int64_t>(ids.size())),
+                          {F::Str("bucket", bucket),
+                           F::Int("count", static_cast<int64_t>(ids.size())),
                            F::Raw("items", items), F::Str("method", kSweepMethod),
                            F::Str("reason", "retention"),
                            F::Int("root_epoch", static_cast<int64_t>(epoch))}));
