@@ -130,7 +130,7 @@ class Instance {
     if (Status s = vault_->Open(); !s.ok()) Fail("vault: " + s.ToString());
     api::ApiOptions opts;
     opts.vault = vault_.get();
-    api_ = std::make_unique<api::Api>(*workflow_, *tokens_, metrics_, opts);
+    api_ = std::make_unique<api::Api>(*workflow_, metrics_, opts);
     pki_ = Must(server::EnsurePki(dir_, clock_), "pki");
     server::ServerOptions o;
     o.listen = "127.0.0.1:0";

@@ -92,7 +92,7 @@ World* Make() {
   opts.rnd_copies = w->copies.get();
   opts.exploitation = w->exploitation.get();
   opts.recommendations = w->recommendations.get();
-  w->api = std::make_unique<api::Api>(*w->workflow, *w->tokens, w->metrics, opts);
+  w->api = std::make_unique<api::Api>(*w->workflow, w->metrics, opts);
   using service::Role;
   for (auto [role, service, minister] : {std::tuple{Role::kServiceAgent, "dgsi", ""},
                                          {Role::kMinister, "", "interior"},

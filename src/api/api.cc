@@ -34,8 +34,7 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 
 }  // namespace
 
-Api::Api(service::Workflow& workflow, [[maybe_unused]] service::Tokens& tokens, Metrics& metrics,
-         ApiOptions options)
+Api::Api(service::Workflow& workflow, Metrics& metrics, ApiOptions options)
     : workflow_(workflow), metrics_(metrics), options_(options) {
   if (options_.vault)
     ingest_batcher_ = std::make_unique<IngestBatcher>(*options_.vault, &metrics_, options_.ingest);

@@ -40,7 +40,6 @@
 #include "service/recommendation.h"
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
-#include "service/tokens.h"
 #include "service/vault.h"
 #include "service/workflow.h"
 
@@ -79,10 +78,9 @@ struct ApiOptions {
 
 class Api {
  public:
-  // `tokens` must be over the workflow's store: requests are authenticated
-  // by reading that store (service::Authenticate), once per request.
-  Api(service::Workflow& workflow, service::Tokens& tokens, Metrics& metrics,
-      ApiOptions options = {});
+  // Requests are authenticated by reading the workflow's store (tokens,
+  // client certificates, principals: service::Authenticate), once each.
+  Api(service::Workflow& workflow, Metrics& metrics, ApiOptions options = {});
 
   HttpResponse Handle(const HttpRequest& request);
 

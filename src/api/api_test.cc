@@ -435,7 +435,7 @@ TEST(ApiTest, AllowedRolesSucceed) {
 // (and their guards) and answers 501 there.
 TEST(ApiTest, NotBuiltCapabilitiesAnswer501) {
   Harness h;
-  Api bare(h.workflow(), h.tokens(), h.metrics(), {});
+  Api bare(h.workflow(), h.metrics(), {});
   auto call = [&](Role role, const std::string& method, const std::string& target,
                   const std::string& body) {
     HttpRequest r;

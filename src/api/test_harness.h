@@ -104,7 +104,7 @@ class Harness {
     opts.vault = vault_.get();
     opts.rnd = rnd_.get();
     opts.rnd_copies = copies_.get();
-    api_ = std::make_unique<Api>(*workflow_, *tokens_, metrics_, opts);
+    api_ = std::make_unique<Api>(*workflow_, metrics_, opts);
     using service::Role;
     Add("agent", Role::kServiceAgent, "dgsi");
     Add("minister", Role::kMinister, "", "interior");

@@ -16,7 +16,6 @@
 #include "service/recommendation.h"
 #include "service/rnd.h"
 #include "service/rnd_copy.h"
-#include "service/tokens.h"
 #include "service/vault.h"
 #include "service/workflow.h"
 
@@ -76,7 +75,6 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   const Clock& wf_clock = options.test_clock ? *options.test_clock : clock;
   RandomIdGenerator ids;
   service::Workflow workflow(*instance.store, instance.rulebook, wf_clock, ids);
-  service::Tokens tokens(*instance.store, wf_clock);
   api::Metrics metrics;
   ASSIGN_OR_RETURN(auto ledger,
                    service::Ledger::Open(*instance.store, instance.ledger_key, wf_clock));
@@ -103,7 +101,7 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   api_options.rnd_copies = &rnd_copies;
   api_options.exploitation = &exploitation;
   api_options.recommendations = &recommendations;
-  api::Api api(workflow, tokens, metrics, api_options);
+  api::Api api(workflow, metrics, api_options);
 
   ServerOptions so = options.server;
   so.listen = options.listen;
