@@ -161,7 +161,7 @@ class Instance {
   std::string dir_;
   rules::Rulebook book_;
   SystemClock clock_;
-  RandomIdGenerator ids_;
+  TimeOrderedIdGenerator ids_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::Workflow> workflow_;
   std::unique_ptr<service::Tokens> tokens_;

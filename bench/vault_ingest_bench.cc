@@ -150,7 +150,7 @@ class Instance {
   rules::Rulebook book_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vault::FileKeyProvider> keys_;
-  SequentialIdGenerator ids_;
+  TimeOrderedIdGenerator ids_;  // as in production: ids in time order
   std::unique_ptr<service::Vault> vault_;
   std::string connection_auth_;
   std::string correspondence_auth_;

@@ -1,5 +1,7 @@
 #include "base/id.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <random>
 
@@ -17,6 +19,26 @@ std::string Format(std::string_view prefix, uint64_t v) {
 std::string RandomIdGenerator::Next(std::string_view prefix) {
   thread_local std::random_device rd;
   uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  return Format(prefix, v);
+}
+
+std::string TimeOrderedIdGenerator::Next(std::string_view prefix) {
+  constexpr int kRandomBits = 22;
+  constexpr int64_t kEpochMs = 1577836800000;  // 2020-01-01T00:00:00Z
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() -
+               kEpochMs;
+  uint64_t want = (static_cast<uint64_t>(std::max<int64_t>(ms, 0)) << kRandomBits) |
+                  (random() & ((uint64_t{1} << kRandomBits) - 1));
+  // Never below the last one: a clock set back, or two calls in the same
+  // millisecond whose random bits came out in the wrong order.
+  uint64_t last = last_.load(std::memory_order_relaxed);
+  uint64_t v;
+  do {
+    v = std::max(want, last + 1);
+  } while (!last_.compare_exchange_weak(last, v, std::memory_order_relaxed));
   return Format(prefix, v);
 }
 

@@ -133,7 +133,7 @@ int UserAdd(const Args& a, std::ostream& out, std::ostream& err) {
     return 1;
   }
   SystemClock clock;
-  RandomIdGenerator ids;
+  TimeOrderedIdGenerator ids;
   service::Workflow wf(*inst->store, inst->rulebook, clock, ids);
   service::Principal p;
   p.name = a.flags.at("--name");

@@ -169,7 +169,7 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   // records that the clock was manual. March 2025 is inside the satellite
   // experiment's legal window (L. 852-3, until 31 July 2025).
   FakeClock clock(*ParseTime("2025-03-03T08:00:00Z"));
-  RandomIdGenerator ids;
+  TimeOrderedIdGenerator ids;
   service::Workflow wf(*inst->store, inst->rulebook, clock, ids);
   Scenario s(wf, clock, out, err);
 

@@ -59,7 +59,7 @@ void DoWork(const std::string& dir, const std::string& tag) {
   auto inst = service::OpenInstance(dir);
   ASSERT_TRUE(inst.ok()) << inst.status().ToString();
   FakeClock clock(*ParseTime("2025-03-03T08:00:00Z"));
-  RandomIdGenerator ids;
+  TimeOrderedIdGenerator ids;
   service::Workflow wf(*inst->store, inst->rulebook, clock, ids);
   auto agent = wf.AddPrincipal({"", "agent " + tag, service::Role::kServiceAgent, "dgsi", ""});
   auto cnctr = wf.AddPrincipal({"", "cnctr " + tag, service::Role::kCnctr, "", ""});

@@ -42,7 +42,7 @@ class ReportCmdTest : public ::testing::Test {
     auto inst = service::OpenInstance(dir_);
     ASSERT_TRUE(inst.ok()) << inst.status().ToString();
     SystemClock clock;
-    RandomIdGenerator ids;
+    TimeOrderedIdGenerator ids;
     service::Workflow wf(*inst->store, inst->rulebook, clock, ids);
     auto agent = wf.AddPrincipal({"", "agent", service::Role::kServiceAgent, "dgsi", ""});
     ASSERT_TRUE(agent.ok());

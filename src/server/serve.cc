@@ -73,7 +73,7 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   SystemClock system_clock;
   ASSIGN_OR_RETURN(PkiPaths pki, EnsurePki(instance.dir, system_clock));
   const Clock& wf_clock = options.test_clock ? *options.test_clock : clock;
-  RandomIdGenerator ids;
+  TimeOrderedIdGenerator ids;
   service::Workflow workflow(*instance.store, instance.rulebook, wf_clock, ids);
   api::Metrics metrics;
   ASSIGN_OR_RETURN(auto ledger,

@@ -242,7 +242,7 @@ TEST_F(ServeTest, RefusesToStartWithoutItsRootKeys) {
     auto inst = service::OpenInstance(dir_);
     ASSERT_TRUE(inst.ok()) << inst.status().ToString();
     SystemClock clock;
-    RandomIdGenerator ids;
+    TimeOrderedIdGenerator ids;
     service::Vault vault(*inst->store, inst->rulebook, clock, ids, *inst->root_keys, inst->dir);
     ASSERT_TRUE(vault.Open().ok());
   }
