@@ -41,6 +41,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -151,6 +152,7 @@ class Instance {
   }
 
   uint16_t port() const { return server_->port(); }
+  const std::string& dir() const { return dir_; }
   const std::string& ca() const { return pki_.ca_cert; }
   const std::string& token() const { return token_; }
   const std::string& authorisation() const { return authorisation_; }
@@ -329,6 +331,114 @@ void ItemIngest(const Instance& inst, Client& client, int conns, int per_conn,
                commits ? static_cast<double>(batched) / commits : 0.0);
 }
 
+// The same requests from wrk (https://github.com/wg/wrk), a lean C client
+// in its own process, when it is on PATH: the in-process Beast client costs
+// about as much CPU per request as the server's own HTTP layer, on the same
+// 2 cores. wrk runs one thread with `conns` connections for `seconds`
+// (bounded by time), and the server's CPU and wrk's are reported apart.
+// Any answer but `want` fails the benchmark (wrk counts them).
+struct WrkLoad {
+  double requests_per_s = 0;
+  double p99_us = 0;
+  double server_cpu_us = 0;  // this process's CPU per request
+  double client_cpu_us = 0;  // wrk's
+};
+
+std::optional<WrkLoad> Wrk(const Instance& inst, const std::string& method,
+                           const std::string& target, const std::string& token,
+                           const std::string& body, int conns, int seconds) {
+  if (std::system("command -v wrk >/dev/null 2>&1") != 0) return std::nullopt;
+  const std::string script = inst.dir() + "/wrk-" + std::to_string(conns) + ".lua";
+  {
+    std::FILE* f = std::fopen(script.c_str(), "w");
+    if (!f) Fail("wrk: cannot write " + script);
+    std::fprintf(f, "wrk.method = \"%s\"\n", method.c_str());
+    if (!token.empty())
+      std::fprintf(f, "wrk.headers[\"Authorization\"] = \"Bearer %s\"\n", token.c_str());
+    if (!body.empty()) {
+      std::fprintf(f, "wrk.headers[\"Content-Type\"] = \"application/octet-stream\"\n");
+      std::fprintf(f, "wrk.body = string.rep(\"x\", %zu)\n", body.size());
+    }
+    std::fclose(f);
+  }
+  const std::string cmd = "wrk -t1 -c" + std::to_string(conns) + " -d" + std::to_string(seconds) +
+                          "s --timeout 10s --latency -s " + script + " 'https://127.0.0.1:" +
+                          std::to_string(inst.port()) + target + "' 2>&1";
+  auto children = [] {
+    struct rusage u;
+    ::getrusage(RUSAGE_CHILDREN, &u);
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+           u.ru_stime.tv_usec / 1e6;
+  };
+  double self0 = ProcessCpuSeconds(), child0 = children();
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) Fail("wrk: cannot run");
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  if (::pclose(p) != 0) Fail("wrk failed: " + out);
+  double self1 = ProcessCpuSeconds(), child1 = children();
+  if (out.find("Non-2xx") != std::string::npos || out.find("Socket errors") != std::string::npos)
+    Fail("wrk: errors or unexpected answers:\n" + out);
+  auto number_after = [&](const std::string& key) -> std::optional<double> {
+    auto at = out.find(key);
+    if (at == std::string::npos) return std::nullopt;
+    return std::strtod(out.c_str() + at + key.size(), nullptr);
+  };
+  auto rps = number_after("Requests/sec:");
+  // "  123456 requests in 8.00s, ..."
+  size_t total_at = out.find(" requests in ");
+  size_t line = out.rfind('\n', total_at);
+  double requests = std::strtod(out.c_str() + (line == std::string::npos ? 0 : line + 1), nullptr);
+  // "     99%    3.21ms"
+  size_t p99_at = out.find(" 99%");
+  if (!rps || p99_at == std::string::npos || requests <= 0) Fail("wrk: cannot read:\n" + out);
+  char* unit = nullptr;
+  double p99 = std::strtod(out.c_str() + p99_at + 4, &unit);
+  std::string u(unit, 2);
+  p99 *= u == "us" ? 1 : u == "ms" ? 1e3 : u[0] == 's' ? 1e6 : u == "m\n" ? 6e7 : 1;
+  WrkLoad w;
+  w.requests_per_s = *rps;
+  w.p99_us = p99;
+  w.server_cpu_us = (self1 - self0) * 1e6 / requests;
+  w.client_cpu_us = (child1 - child0) * 1e6 / requests;
+  return w;
+}
+
+void WrkBenchmarks(const Instance& inst, bool quick) {
+  const int seconds = quick ? 3 : 8;
+  auto health = Wrk(inst, "GET", "/healthz", "", "", kConns, seconds);
+  if (!health) {
+    std::fprintf(stderr, "http bench: wrk is not on PATH; the wrk rows are skipped\n");
+    return;
+  }
+  auto report = [&](const std::string& name, const WrkLoad& w, const char* unit) {
+    Report(name + "_rps", w.requests_per_s, unit, health->requests_per_s);
+    Report(name + "_p99", w.p99_us, "us", health->p99_us);
+    Report(name + "_server_cpu", w.server_cpu_us, "us/req", health->server_cpu_us);
+    Report(name + "_wrk_cpu", w.client_cpu_us, "us/req", health->client_cpu_us);
+  };
+  report("http_wrk_healthz", *health, "req/s");
+  auto auth = Wrk(inst, "GET", "/v1/authorisations/" + inst.authorisation(), inst.token(), "",
+                  kConns, seconds);
+  report("http_wrk_get_authorisation", *auth, "req/s");
+  SystemClock clock;
+  const std::string target = "/v1/items?authorisation=" + inst.authorisation() +
+                             "&kind=location&collected_at=" + FormatTime(clock.Now());
+  for (int conns : {kConns, kIngestConns}) {
+    int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
+    int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
+    auto ingest = Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), conns,
+                      seconds);
+    int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
+    int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
+    report(conns == kConns ? "http_wrk_post_item_1k" : "http_wrk_post_item_1k_c256", *ingest,
+           "items/s");
+    std::fprintf(stderr, "http bench: wrk, %d connections: %.1f items per group commit\n", conns,
+                 commits ? static_cast<double>(batched) / commits : 0.0);
+  }
+}
+
 }  // namespace
 
 void HttpBenchmarks(const Options& options) {
@@ -365,10 +475,13 @@ void HttpBenchmarks(const Options& options) {
     // (quick) or 25,600 in all, one round after a warm-up.
     ItemIngest(inst, client, kConns, options.quick ? 100 : 400, "http_post_item_1k", best_health);
   }
-  // As many items again from 256 connections.
-  Client many(inst.port(), inst.ca(), kIngestConns);
-  ItemIngest(inst, many, kIngestConns, options.quick ? 25 : 100, "http_post_item_1k_c256",
-             best_health);
+  {
+    // As many items again from 256 connections.
+    Client many(inst.port(), inst.ca(), kIngestConns);
+    ItemIngest(inst, many, kIngestConns, options.quick ? 25 : 100, "http_post_item_1k_c256",
+               best_health);
+  }
+  WrkBenchmarks(inst, options.quick);
 }
 
 }  // namespace cloison::bench

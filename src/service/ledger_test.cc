@@ -286,8 +286,9 @@ TEST_F(LedgerTest, ProofsVerifyOffline) {
     ASSERT_TRUE(entry.ok());
     EXPECT_TRUE(ledger::VerifyTlogProof(*p, *entry, key, inst_->origin).ok()) << i;
     EXPECT_FALSE(ledger::VerifyTlogProof(*p, *entry + " ", key, inst_->origin).ok()) << i;
-    if (i > 0)
+    if (i > 0) {
       EXPECT_FALSE(ledger::VerifyTlogProof(*p, *l->Entry(i - 1), key, inst_->origin).ok()) << i;
+    }
   }
   auto beyond = l->Proof(size);  // the checkpoint's own event is not in it
   EXPECT_EQ(beyond.status().code(), Code::kFailedPrecondition);

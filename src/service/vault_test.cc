@@ -375,8 +375,11 @@ TEST_F(VaultTest, AHoldSuspendsDestructionAndNothingElseDoes) {
   EXPECT_EQ(s->items, 1);
   auto d = vault_->ListDestructions(gic_, T("2025-01-01T00:00:00Z"));
   ASSERT_EQ(d->size(), 2u);
-  for (const auto& x : *d)
-    if (x.item == held) EXPECT_TRUE(x.late);  // kept past its deadline under the hold
+  for (const auto& x : *d) {
+    if (x.item == held) {
+      EXPECT_TRUE(x.late);  // kept past its deadline under the hold
+    }
+  }
 }
 
 TEST_F(VaultTest, UnrelatedAndRecommendedDestructionsAreImmediate) {
