@@ -215,6 +215,22 @@ bool Api::IsTrivial(std::string_view method, std::string_view target) const {
   return method == "GET" && target.substr(0, target.find('?')) == "/healthz";
 }
 
+namespace {
+// Operations that only read (IsQuickRead); QuickReadsDoNotWrite in
+// api_test.cc checks that each leaves the ledger as it was.
+constexpr std::string_view kQuickReads[] = {"getOpenApi",     "getRequest",     "getAuthorisation",
+                                            "getLedgerTile",  "getLedgerProof", "getLedgerKey"};
+}  // namespace
+
+bool Api::IsQuickRead(std::string_view method, std::string_view target) const {
+  if (method != "GET") return false;
+  auto m = router_.Find(method, target.substr(0, target.find('?')));
+  if (m.outcome != Router::Outcome::kFound) return false;
+  for (std::string_view op : kQuickReads)
+    if (m.route->operation == op) return true;
+  return false;
+}
+
 // One ingest between its checks and its answer; owned by the callback
 // given to the batcher, so the request's body (the item's bytes) lives
 // until the commit is done with it.

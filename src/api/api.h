@@ -101,6 +101,13 @@ class Api {
   // True for the requests whose Handle never blocks nor reads the store
   // (GET /healthz), which a server may answer on its I/O thread.
   bool IsTrivial(std::string_view method, std::string_view target) const;
+  // True for the reads that never write nor wait for a commit, and whose
+  // work is bounded (one read transaction, a few records; kQuickReads in
+  // api.cc): a server may answer them on its I/O thread too, sparing the
+  // hand-off to a handler thread and back, which cost more than the read.
+  // A read transaction does not wait for writers (WAL), only, for a moment,
+  // for a checkpoint that truncates the WAL.
+  bool IsQuickRead(std::string_view method, std::string_view target) const;
 
   // The body limit for a request, known from its request line alone, so the
   // transport can refuse a large body before reading it.

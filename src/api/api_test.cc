@@ -653,5 +653,42 @@ TEST(LedgerApiTest, ServesCheckpointTilesProofsAndKey) {
   EXPECT_EQ(h.As(Role::kGic, "GET", "/v1/ledger/checkpoint").status, 403);
 }
 
+// The reads a server answers on its I/O thread (Api::IsQuickRead) neither
+// write nor wait for a commit: each leaves the ledger as it was. The
+// writes and the reads that write (a content read is logged; the first
+// checkpoint is issued on demand) are not quick reads.
+TEST(QuickReadTest, QuickReadsDoNotWrite) {
+  Harness h(true, true);
+  using service::Role;
+  std::string auth = h.Grant("L851-4");
+  auto req = h.As(Role::kServiceAgent, "POST", "/v1/requests", testing::GoodDraft());
+  ASSERT_EQ(req.status, 201) << req.body;
+  std::string request = std::string(Body(req).at("id").as_string());
+  ASSERT_EQ(h.As(Role::kCnctr, "GET", "/v1/ledger/checkpoint").status, 200);
+  auto events = [&] {
+    auto tx = h.store().BeginRead();
+    EXPECT_TRUE(tx.ok());
+    auto n = (*tx)->EventCount();
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  };
+  const int64_t before = events();
+  for (const std::string& target :
+       std::vector<std::string>{"/v1/openapi.json", "/v1/requests/" + request, "/v1/authorisations/" + auth,
+        "/v1/authorisations/" + auth + "?x=1", "/v1/ledger/tile/0/000.p/1",
+        "/v1/ledger/proof/0", "/v1/ledger/key"}) {
+    EXPECT_TRUE(h.api().IsQuickRead("GET", target)) << target;
+    auto r = h.As(Role::kCnctr, "GET", target);
+    EXPECT_LT(r.status, 500) << target << ": " << r.body;
+    EXPECT_EQ(events(), before) << target;
+  }
+  EXPECT_FALSE(h.api().IsQuickRead("GET", "/v1/ledger/checkpoint"));
+  EXPECT_FALSE(h.api().IsQuickRead("GET", "/v1/items/itm_0000000000000001/content"));
+  EXPECT_FALSE(h.api().IsQuickRead("GET", "/v1/reports/annual"));
+  EXPECT_FALSE(h.api().IsQuickRead("GET", "/v1/authorisations"));
+  EXPECT_FALSE(h.api().IsQuickRead("POST", "/v1/authorisations/" + auth + "/terminate"));
+  EXPECT_FALSE(h.api().IsQuickRead("GET", "/v1/no-such-route"));
+}
+
 }  // namespace
 }  // namespace cloison::api

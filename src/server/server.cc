@@ -337,8 +337,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         // outcome back to this strand, and the answer is built here.
         api::Api::Answer answer = co_await HandleAsync(std::move(in));
         resp = answer();
-      } else if (api.IsTrivial(in.method, in.target)) {
-        // GET /healthz: reads a flag; a hand-off would cost more.
+      } else if (api.IsTrivial(in.method, in.target) || api.IsQuickRead(in.method, in.target)) {
+        // GET /healthz reads a flag, and a quick read one read transaction
+        // (Api::IsQuickRead): the hand-off would cost more than the work.
         resp = api.Handle(in);
       } else {
         // On the handler pool, not here: a handler may block (a write waits
