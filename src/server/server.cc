@@ -45,7 +45,8 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// What Shutdown needs to reach a connection; touched only on its strand.
+// What Shutdown needs to reach a connection; touched only on its context's
+// thread.
 struct SessionState {
   asio::any_io_executor executor;
   beast::tcp_stream* tcp = nullptr;
@@ -104,10 +105,24 @@ struct Server::Impl {
   Impl(api::Api& a, const ServerOptions& o)
       : api(a),
         options(o),
+        iocs(MakeContexts(o.threads)),
         ctx(ssl::context::tls_server),
-        acceptor(asio::make_strand(ioc)),
-        signals(acceptor.get_executor()),
-        handlers(static_cast<size_t>(o.handler_threads)) {}
+        acceptor(*iocs.front()),
+        signals(*iocs.front()),
+        handlers(static_cast<size_t>(o.handler_threads)) {
+    for (auto& c : iocs) keep.emplace_back(asio::make_work_guard(*c));
+  }
+
+  // One io_context per I/O thread, each run by that thread alone: a
+  // connection lives on one of them, so its steps need no strand, and the
+  // threads share no scheduler (its mutex, and a wake-up of the other
+  // thread for each completion, cost more than the work on this machine;
+  // BENCHMARKS.md, "Session 5").
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(n, 1); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
 
   Status Configure(const TlsFiles& tls);
   asio::awaitable<void> Accept();
@@ -115,20 +130,25 @@ struct Server::Impl {
   void Shutdown();
   // api.HandleAsync(in), started here or on the handler pool
   // (options.ingest_checks_on_io_threads); completes on the calling
-  // coroutine's strand with the answer to build.
+  // coroutine's context with the answer to build.
   asio::awaitable<api::Api::Answer> HandleAsync(api::HttpRequest in);
   void Count(std::string_view name, std::string_view help) { api.metrics().Add(name, help, 1); }
 
   api::Api& api;
   ServerOptions options;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  // Keeps every io_context running while there is no connection on it;
+  // reset by Shutdown, after which each returns once its connections end.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;
+  size_t next_context = 0;  // round robin of new connections; Accept's only
   ssl::context ctx;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   uint16_t port = 0;
   std::vector<std::thread> threads;
   // Runs api.Handle off the I/O threads. Joined by Wait, after the I/O
-  // threads: a session waiting for its handler keeps ioc's work alive.
+  // threads: a session waiting for its handler keeps its context's work
+  // alive.
   asio::thread_pool handlers;
 
   std::mutex mu;
@@ -169,8 +189,8 @@ Status Server::Impl::Configure(const TlsFiles& tls) {
 
 asio::awaitable<void> Server::Impl::Accept() {
   for (;;) {
-    tcp::socket socket(asio::make_strand(ioc));
-    auto [ec] = co_await acceptor.async_accept(socket, kTuple);
+    asio::io_context& home = *iocs[next_context++ % iocs.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(home, kTuple);
     if (ec) {
       if (stopping_flag.load() || ec == asio::error::operation_aborted) co_return;
       Log(LogLevel::kWarning, "http.accept_failed", "error=\"" + ec.message() + "\"");
@@ -334,7 +354,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       if (api.IsAsync(in.method, in.target)) {
         // Item ingest: its checks run (they read the store), then it waits
         // for its group commit holding no thread; the committer hands the
-        // outcome back to this strand, and the answer is built here.
+        // outcome back to this context, and the answer is built here.
         api::Api::Answer answer = co_await HandleAsync(std::move(in));
         resp = answer();
       } else if (api.IsTrivial(in.method, in.target) || api.IsQuickRead(in.method, in.target)) {
@@ -344,7 +364,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       } else {
         // On the handler pool, not here: a handler may block (a write waits
         // for its commit) and would hold an I/O thread. The answer comes
-        // back through this session's strand. `in` lives in this frame,
+        // back through this session's context. `in` lives in this frame,
         // which stays suspended until the handler is done.
         resp = co_await asio::co_spawn(
             handlers.get_executor(),
@@ -387,17 +407,17 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
 
 asio::awaitable<api::Api::Answer> Server::Impl::HandleAsync(api::HttpRequest in) {
   auto init = [this](auto handler, api::HttpRequest in) {
-    // The session's strand, kept busy: the I/O threads must not run out of
+    // The session's context, kept busy: its I/O thread must not run out of
     // work (and return) while an ingest waits for its commit, as during a
     // graceful shutdown.
-    auto strand = asio::prefer(asio::get_associated_executor(handler),
-                               asio::execution::outstanding_work.tracked);
+    auto home = asio::prefer(asio::get_associated_executor(handler),
+                             asio::execution::outstanding_work.tracked);
     auto h = std::make_shared<decltype(handler)>(std::move(handler));
-    auto start = [this, h, strand, in = std::move(in)]() mutable {
-      api.HandleAsync(std::move(in), [h, strand](api::Api::Answer answer) {
+    auto start = [this, h, home, in = std::move(in)]() mutable {
+      api.HandleAsync(std::move(in), [h, home](api::Api::Answer answer) {
         // Posted even when called at once: the coroutine resumes on its
-        // strand, never inside HandleAsync.
-        asio::post(strand, [h, answer = std::move(answer)]() mutable { (*h)(std::move(answer)); });
+        // context, never inside HandleAsync.
+        asio::post(home, [h, answer = std::move(answer)]() mutable { (*h)(std::move(answer)); });
       });
     };
     if (options.ingest_checks_on_io_threads)
@@ -424,6 +444,10 @@ void Server::Impl::Shutdown() {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    // Each context now runs only while it has connections (or an ingest
+    // waiting for its commit) left. On the acceptor's thread: Accept and
+    // Shutdown never touch `keep` at once.
+    for (auto& k : keep) k.reset();
   });
   // Idle connections (handshaking, or waiting for a next request) are closed
   // now; the others finish their request and close.
@@ -468,7 +492,10 @@ Result<std::unique_ptr<Server>> Server::Start(api::Api& api, const TlsFiles& tls
     });
   }
   asio::co_spawn(impl->acceptor.get_executor(), impl->Accept(), asio::detached);
-  for (int i = 0; i < options.threads; ++i) impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  for (auto& c : impl->iocs) {
+    asio::io_context* ioc = c.get();
+    impl->threads.emplace_back([ioc] { ioc->run(); });
+  }
   Log(LogLevel::kInfo, "http.listening",
       "address=" + ep.address().to_string() + ":" + std::to_string(impl->port));
   api.set_ready(true);
