@@ -366,8 +366,8 @@ std::optional<WrkLoad> Wrk(const Instance& inst, const std::string& method,
     std::fclose(f);
   }
   const std::string cmd = "wrk -t1 -c" + std::to_string(conns) + " -d" + std::to_string(seconds) +
-                          "s --timeout 10s --latency -s " + script + " 'https://127.0.0.1:" +
-                          std::to_string(inst.port()) + target + "' 2>&1";
+                          "s --timeout 10s --latency -s " + script +
+                          " 'https://127.0.0.1:" + std::to_string(inst.port()) + target + "' 2>&1";
   auto children = [] {
     struct rusage u;
     ::getrusage(RUSAGE_CHILDREN, &u);
@@ -434,8 +434,8 @@ void WrkBenchmarks(const Instance& inst, bool quick) {
   for (int conns : {kConns, kIngestConns, 2 * kIngestConns}) {
     int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
     int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
-    auto ingest = Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), conns,
-                      seconds);
+    auto ingest =
+        Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), conns, seconds);
     int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
     int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
     report(conns == kConns ? "http_wrk_post_item_1k"

@@ -218,8 +218,8 @@ bool Api::IsTrivial(std::string_view method, std::string_view target) const {
 namespace {
 // Operations that only read (IsQuickRead); QuickReadsDoNotWrite in
 // api_test.cc checks that each leaves the ledger as it was.
-constexpr std::string_view kQuickReads[] = {"getOpenApi",     "getRequest",     "getAuthorisation",
-                                            "getLedgerTile",  "getLedgerProof", "getLedgerKey"};
+constexpr std::string_view kQuickReads[] = {"getOpenApi",    "getRequest",     "getAuthorisation",
+                                            "getLedgerTile", "getLedgerProof", "getLedgerKey"};
 }  // namespace
 
 bool Api::IsQuickRead(std::string_view method, std::string_view target) const {

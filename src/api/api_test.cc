@@ -673,10 +673,10 @@ TEST(QuickReadTest, QuickReadsDoNotWrite) {
     return n.ok() ? *n : -1;
   };
   const int64_t before = events();
-  for (const std::string& target :
-       std::vector<std::string>{"/v1/openapi.json", "/v1/requests/" + request, "/v1/authorisations/" + auth,
-        "/v1/authorisations/" + auth + "?x=1", "/v1/ledger/tile/0/000.p/1",
-        "/v1/ledger/proof/0", "/v1/ledger/key"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/v1/openapi.json", "/v1/requests/" + request, "/v1/authorisations/" + auth,
+           "/v1/authorisations/" + auth + "?x=1", "/v1/ledger/tile/0/000.p/1", "/v1/ledger/proof/0",
+           "/v1/ledger/key"}) {
     EXPECT_TRUE(h.api().IsQuickRead("GET", target)) << target;
     auto r = h.As(Role::kCnctr, "GET", target);
     EXPECT_LT(r.status, 500) << target << ": " << r.body;

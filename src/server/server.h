@@ -4,14 +4,16 @@
 // accepting, finish the requests in flight, close idle connections.
 //
 // Each connection is a coroutine on one of `threads` io_contexts, each run
-// by one I/O thread (new connections go round robin). The use cases are synchronous (a write waits for its fsync), so
-// handlers never run there: the session hands the request to a pool of
-// `handler_threads` threads and resumes on its context with the answer,
-// while the I/O threads keep reading and writing other connections. Two
-// exceptions: GET /healthz is answered on the I/O thread (it reads a flag),
-// and item ingest (api::Api::HandleAsync) waits for its group commit
-// (api/ingest_batcher.h) holding no thread: the committer hands the outcome
-// back to the session's context, where the answer is built.
+// by one I/O thread (new connections go round robin). The use cases are
+// synchronous (a write waits for its fsync), so handlers do not run there:
+// the session hands the request to a pool of `handler_threads` threads and
+// resumes on its context with the answer, while the I/O threads keep
+// reading and writing other connections. Three exceptions: GET /healthz
+// and the quick reads (api::Api::IsQuickRead: one read transaction, no
+// write) are answered on the I/O thread, and item ingest
+// (api::Api::HandleAsync) waits for its group commit (api/ingest_batcher.h)
+// holding no thread: the committer hands the outcome back to the session's
+// context, where the answer is built.
 //
 // Thread-safety: Shutdown may be called from any thread (also from a signal
 // handler set up by the server itself); Wait from one.
