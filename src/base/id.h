@@ -31,7 +31,10 @@ class RandomIdGenerator final : public IdGenerator {
 // ones, in the same few pages: with 64 random bits each insert dirtied a
 // page of its own in every index on the id (a 16 KiB page per index per
 // item written to the WAL; BENCHMARKS.md, "Session 5"). An id tells when
-// it was made to the millisecond, which every record already says.
+// it was made to the millisecond, which every record already says. Two
+// processes (the server and the CLI) making ids of one kind in the same
+// millisecond may collide, with odds of 2^-22 per pair: the store's key
+// then refuses the write, whole, and nothing is half-written.
 class TimeOrderedIdGenerator final : public IdGenerator {
  public:
   std::string Next(std::string_view prefix) override;
