@@ -131,7 +131,7 @@ class Instance {
 
     keys_ = Must(vault::FileKeyProvider::Open(std::filesystem::path(dir_) / "keys" / "root"),
                  "root keys");
-    vault_ = std::make_unique<service::Vault>(*store_, book_, clock_, ids_, *keys_, dir_);
+    vault_ = std::make_unique<service::Vault>(*store_, book_, clock_, vault_ids_, *keys_, dir_);
     if (Status s = vault_->Open(); !s.ok()) Fail("vault: " + s.ToString());
     api::ApiOptions opts;
     opts.vault = vault_.get();
@@ -167,7 +167,8 @@ class Instance {
   std::string dir_;
   rules::Rulebook book_;
   SystemClock clock_;
-  TimeOrderedIdGenerator ids_;
+  RandomIdGenerator ids_;             // as serve: random ids for the workflow,
+  TimeOrderedIdGenerator vault_ids_;  // time-ordered ones for the vault
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::Workflow> workflow_;
   std::unique_ptr<service::Tokens> tokens_;

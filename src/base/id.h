@@ -1,5 +1,5 @@
 // Identifiers are opaque strings with a type prefix: "req_3f9a0c1d2e4b5a69".
-// Time-ordered with random low bits in production, sequential in tests (so
+// Random in production (time-ordered for the vault's), sequential in tests (so
 // golden output is stable).
 #pragma once
 
@@ -18,7 +18,7 @@ class IdGenerator {
 };
 
 // 64 random bits from the OS per identifier: for names made once (an
-// instance's origin, its CA's name), not for records stored in numbers.
+// instance's origin, its CA's name) and for records made in small numbers.
 class RandomIdGenerator final : public IdGenerator {
  public:
   std::string Next(std::string_view prefix) override;
@@ -31,10 +31,13 @@ class RandomIdGenerator final : public IdGenerator {
 // ones, in the same few pages: with 64 random bits each insert dirtied a
 // page of its own in every index on the id (a 16 KiB page per index per
 // item written to the WAL; BENCHMARKS.md, "Session 5"). An id tells when
-// it was made to the millisecond, which every record already says. Two
-// processes (the server and the CLI) making ids of one kind in the same
-// millisecond may collide, with odds of 2^-22 per pair: the store's key
-// then refuses the write, whole, and nothing is half-written.
+// it was made to the millisecond, which every record already says. Ids
+// increase within one generator only: another process, or this one after
+// a restart with the clock set back, may draw an id already used (odds
+// 2^-22 per id made in the same millisecond), and the store's Put would
+// replace that record. A user checks a new id is unused in its write
+// transaction (service/vault: FreshId); the other kinds, few, keep random
+// ids.
 class TimeOrderedIdGenerator final : public IdGenerator {
  public:
   std::string Next(std::string_view prefix) override;

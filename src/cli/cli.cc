@@ -133,7 +133,7 @@ int UserAdd(const Args& a, std::ostream& out, std::ostream& err) {
     return 1;
   }
   SystemClock clock;
-  TimeOrderedIdGenerator ids;
+  RandomIdGenerator ids;  // another process may make ids meanwhile (base/id.h)
   service::Workflow wf(*inst->store, inst->rulebook, clock, ids);
   service::Principal p;
   p.name = a.flags.at("--name");

@@ -73,7 +73,11 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   SystemClock system_clock;
   ASSIGN_OR_RETURN(PkiPaths pki, EnsurePki(instance.dir, system_clock));
   const Clock& wf_clock = options.test_clock ? *options.test_clock : clock;
-  TimeOrderedIdGenerator ids;
+  // Random ids, except for the vault's: its items come in great numbers,
+  // and time-ordered ids keep their inserts in the last pages of each
+  // index (base/id.h); the vault checks each new id is unused (FreshId).
+  RandomIdGenerator ids;
+  TimeOrderedIdGenerator vault_ids;
   service::Workflow workflow(*instance.store, instance.rulebook, wf_clock, ids);
   api::Metrics metrics;
   ASSIGN_OR_RETURN(auto ledger,
@@ -81,7 +85,7 @@ Status Serve(service::Instance& instance, const Clock& clock, const ServeOptions
   service::VaultOptions vault_options;
   vault_options.max_item_size = instance.max_item_size;
   vault_options.centralising = &instance.centralising;
-  service::Vault vault(*instance.store, instance.rulebook, wf_clock, ids, *instance.root_keys,
+  service::Vault vault(*instance.store, instance.rulebook, wf_clock, vault_ids, *instance.root_keys,
                        instance.dir, vault_options);
   if (Status s = vault.Open(); !s.ok())
     return Status(s.code(), "vault: cannot open with the root keys of " + instance.root_key_dir +

@@ -196,7 +196,7 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
       continue;
     }
     ItemMeta m;
-    m.id = v.ids.Next("itm");
+    ASSIGN_OR_RETURN(m.id, FreshId(v, *tx, kItemKind, "itm"));
     m.authorisation = in.authorisation;
     m.technique = tech->id;
     m.service = it->second.service;

@@ -73,6 +73,11 @@ Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
 Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
                                       const std::string& bucket_id, int64_t due_at);
 Result<uint32_t> CurrentRootEpoch(store::ReadTx& tx);
+// A new id `prefix_...` that no record of `kind` has, read in `tx`. The
+// vault's ids are time-ordered (base/id.h): a wall clock set back across a
+// restart could give one again, and Put would then replace that record.
+Result<std::string> FreshId(Vault::Impl& v, store::WriteTx& tx, const char* kind,
+                            std::string_view prefix);
 // Once per instance written before store schema 3 (kRecordsFormatMeta
 // unset or older): rewrites destruction records of the old kind
 // (`destruction`, the item record deleted) as the item's own record, which

@@ -353,7 +353,7 @@ Result<Hold> Vault::PlaceHold(const Principal& actor, const std::string& case_re
   ASSIGN_OR_RETURN(auto tx, v.store.BeginWrite());
   Time now = v.clock.Now();
   Hold h;
-  h.id = v.ids.Next("hld");
+  ASSIGN_OR_RETURN(h.id, FreshId(v, *tx, kHoldKind, "hld"));
   h.case_ref = case_ref;
   h.items = item_ids;
   h.state = "placed";

@@ -600,6 +600,19 @@ Result<vault::BucketKey> LoadBucketKey(Vault::Impl& v, store::ReadTx& tx,
   return bk;
 }
 
+Result<std::string> FreshId(Vault::Impl& v, store::WriteTx& tx, const char* kind,
+                            std::string_view prefix) {
+  // Odds of a second draw: 2^-22 per id made in the same millisecond
+  // before the clock went back; a third, that squared.
+  for (int draw = 0; draw < 8; ++draw) {
+    std::string id = v.ids.Next(prefix);
+    auto existing = tx.Get(kind, id);
+    if (existing.status().code() == Code::kNotFound) return id;
+    if (!existing.ok()) return existing.status();
+  }
+  return Status::Internal(std::string(kind) + ": no unused id in 8 draws");
+}
+
 Result<vault::BucketKey> BucketKeyFor(Vault::Impl& v, store::WriteTx& tx,
                                       const std::string& bucket_id, int64_t due_at) {
   auto existing = LoadBucketKey(v, tx, bucket_id);

@@ -263,6 +263,42 @@ TEST_F(VaultTest, SweepDestroysExactlyTheDueBucketsAndIsIdempotent) {
   EXPECT_EQ(Events(), events);
 }
 
+// An id generator that hands out one id twice, as a time-ordered one may
+// after a restart with the clock set back (base/id.h).
+class RepeatingIds final : public IdGenerator {
+ public:
+  std::string Next(std::string_view prefix) override {
+    if (calls_++ == 1) return last_;  // the second call repeats the first
+    return last_ = next_.Next(prefix);
+  }
+
+ private:
+  SequentialIdGenerator next_;
+  std::string last_;
+  int calls_ = 0;
+};
+
+// A new item never takes an id some record has: Put would replace that
+// record. The vault draws again (FreshId), and both items stay readable.
+TEST_F(VaultTest, ANewItemNeverReusesAnId) {
+  RepeatingIds ids;
+  Vault v(*store_, book_, clock_, ids, *keys_, instance_.path());
+  ASSERT_TRUE(v.Open().ok());
+  auto first = v.Ingest(collector_, Item("first"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = v.Ingest(collector_, Item("second"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_FALSE(first->refused());
+  ASSERT_FALSE(second->refused());
+  EXPECT_NE(first->value.id, second->value.id);
+  auto a = v.ReadContent(cnctr_, first->value.id);
+  auto b = v.ReadContent(cnctr_, second->value.id);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(std::string(a->view().begin(), a->view().end()), "first");
+  EXPECT_EQ(std::string(b->view().begin(), b->view().end()), "second");
+}
+
 // One bucket of 300 items swept in one transaction: its destructions go
 // to the ledger as items.destroyed events of at most 128 items each, every
 // item in exactly one, every event within a ledger entry; the register
