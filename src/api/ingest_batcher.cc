@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/log.h"
+
 namespace cloison::api {
 
 // One submitted item, owned by the queue, then by the committer, which
@@ -19,6 +21,7 @@ struct IngestBatcher::Waiter {
 
 IngestBatcher::IngestBatcher(service::Vault& vault, Metrics* metrics, IngestBatcherOptions options)
     : vault_(vault), metrics_(metrics), options_(options) {
+  syncer_ = std::thread([this] { RunSyncer(); });
   committer_ = std::thread([this] { Run(); });
 }
 
@@ -33,7 +36,10 @@ void IngestBatcher::Stop() {
       stopping_ = true;
     }
     work_.notify_one();
+    // The committer drains the queue, then tells the syncer it is done;
+    // the syncer drains what was committed.
     committer_.join();
+    syncer_.join();
   });
 }
 
@@ -86,7 +92,15 @@ void IngestBatcher::Run() {
     work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     committer_idle_ = false;
     // Stop drains: the loop ends only once nothing is left.
-    if (queue_.empty()) return;
+    if (queue_.empty()) {
+      lock.unlock();
+      {
+        std::lock_guard sync_lock(sync_mu_);
+        committer_done_ = true;
+      }
+      committed_cv_.notify_one();
+      return;
+    }
     std::vector<Waiter*> taken;
     size_t bytes = 0;
     while (!queue_.empty() && taken.size() < options_.max_items) {
@@ -111,8 +125,34 @@ void IngestBatcher::Run() {
       else
         g->push_back(w);
     }
-    for (const auto& g : groups) {
+    for (auto& g : groups) {
       Commit(g);
+      // To the syncer, which answers once the commit is durable; meanwhile
+      // this thread goes on with the next group or batch.
+      {
+        std::lock_guard sync_lock(sync_mu_);
+        committed_.push_back(std::move(g));
+      }
+      committed_cv_.notify_one();
+    }
+    lock.lock();
+  }
+}
+
+void IngestBatcher::RunSyncer() {
+  std::unique_lock lock(sync_mu_);
+  for (;;) {
+    committed_cv_.wait(lock, [&] { return committer_done_ || !committed_.empty(); });
+    // The committer hands its last group over before it says it is done.
+    if (committed_.empty()) return;
+    std::deque<std::vector<Waiter*>> groups;
+    groups.swap(committed_);
+    lock.unlock();
+    // One sync for every group committed so far, however many.
+    Status synced = vault_.SyncCommitted();
+    if (!synced.ok())
+      Log(LogLevel::kError, "ingest.sync_failed", "error=\"" + synced.ToString() + "\"");
+    for (const auto& g : groups) {
       // Counted before the answers: whoever reads the metrics after an
       // answer sees its commit.
       if (metrics_) {
@@ -121,9 +161,14 @@ void IngestBatcher::Run() {
         metrics_->Add("cloison_ingest_batched_items_total",
                       "Items submitted through group commits.", static_cast<int64_t>(g.size()));
       }
-      // Answered as soon as their group is durable, not after the others.
       for (Waiter* w : g) {
         std::unique_ptr<Waiter> owned(w);
+        // Committed, but whether it reached the disk is unknown: the
+        // client must not take it as stored (nor as refused).
+        if (!synced.ok() && owned->result->ok())
+          owned->result = Status::IoError(
+              "ingest: the item was committed but the store could not make it durable (" +
+              synced.message() + "): it may or may not be kept; check before sending it again");
         owned->done(std::move(*owned->result));
       }
     }
@@ -135,7 +180,8 @@ void IngestBatcher::Commit(const std::vector<Waiter*>& batch) {
   std::vector<service::IngestInput> inputs;
   inputs.reserve(batch.size());
   for (Waiter* w : batch) inputs.push_back(*w->in);
-  auto out = vault_.IngestBatch(*batch.front()->actor, inputs);
+  // Durable only once the syncer's SyncCommitted returns.
+  auto out = vault_.IngestBatchDeferred(*batch.front()->actor, inputs);
   if (out.ok()) {
     if (out->size() != batch.size()) {
       for (Waiter* w : batch)

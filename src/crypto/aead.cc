@@ -22,11 +22,19 @@ void EnsureSodium() {
   (void)kInit;
 }
 
+// The implementations, fetched once: with EVP_aes_256_gcm() OpenSSL 3
+// fetches the provider's implementation again on every EVP_CipherInit_ex
+// (a lookup under a lock), which the vault's ingest paid once per item
+// (BENCHMARKS.md, "Session 6"). Fetched objects live as long as the
+// process.
 const EVP_CIPHER* GcmCipher(size_t key_size) {
+  static EVP_CIPHER* const gcm128 = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
+  static EVP_CIPHER* const gcm192 = EVP_CIPHER_fetch(nullptr, "AES-192-GCM", nullptr);
+  static EVP_CIPHER* const gcm256 = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
   switch (key_size) {
-    case 16: return EVP_aes_128_gcm();
-    case 24: return EVP_aes_192_gcm();
-    case 32: return EVP_aes_256_gcm();
+    case 16: return gcm128;
+    case 24: return gcm192;
+    case 32: return gcm256;
     default: return nullptr;
   }
 }

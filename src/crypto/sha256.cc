@@ -10,14 +10,6 @@
 
 namespace cloison::crypto {
 
-Digest Sha256(std::span<const uint8_t> data) {
-  Digest out{};
-  unsigned int len = 0;
-  // EVP_Digest is one-shot and uses the SHA-NI code path when present.
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
-  return out;
-}
-
 namespace {
 
 // The SHA-256 implementation, fetched once: the implicit fetch done by
@@ -106,6 +98,12 @@ Digest Sha256PrefixPair(uint8_t prefix, const Digest& left, const Digest& right)
   if (sha_ni) return internal::ShaNiPair(prefix, left, right);
   const uint8_t p[] = {prefix};
   return internal::OpenSslParts({p, left, right});
+}
+
+// Through Sha256Parts, not EVP_Digest with EVP_sha256(): that fetches the
+// implementation again on every call (BENCHMARKS.md, "Session 6").
+Digest Sha256(std::span<const uint8_t> data) {
+  return Sha256Parts({data});
 }
 
 Digest Sha256(std::string_view data) {

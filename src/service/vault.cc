@@ -102,6 +102,21 @@ Result<Outcome<Ingested>> Vault::Ingest(const Principal& actor, const IngestInpu
 
 Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor,
                                                           std::span<const IngestInput> items) {
+  return IngestItems(actor, items, false);
+}
+
+Result<std::vector<Outcome<Ingested>>> Vault::IngestBatchDeferred(
+    const Principal& actor, std::span<const IngestInput> items) {
+  return IngestItems(actor, items, true);
+}
+
+Status Vault::SyncCommitted() {
+  return impl_->store.Sync();
+}
+
+Result<std::vector<Outcome<Ingested>>> Vault::IngestItems(const Principal& actor,
+                                                          std::span<const IngestInput> items,
+                                                          bool deferred) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kCollector}, "submit items"));
   // Bad input first: it changes nothing, not even the ledger.
   std::vector<Prepared> prep(items.size());
@@ -126,7 +141,7 @@ Result<std::vector<Outcome<Ingested>>> Vault::IngestBatch(const Principal& actor
   }
   RETURN_IF_ERROR(Open());
   Impl& v = *impl_;
-  ASSIGN_OR_RETURN(auto tx, v.store.BeginWrite());
+  ASSIGN_OR_RETURN(auto tx, deferred ? v.store.BeginDeferredWrite() : v.store.BeginWrite());
   Time now = v.clock.Now();
   std::vector<Outcome<Ingested>> out(items.size());
   vault::SegmentAppender app(v.vault_dir);

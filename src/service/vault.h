@@ -208,6 +208,15 @@ class Vault {
   // refusals are per item.
   Result<std::vector<Outcome<Ingested>>> IngestBatch(const Principal& actor,
                                                      std::span<const IngestInput> items);
+  // IngestBatch, except that it returns once the batch is committed, not
+  // once the commit is durable (store::Store::BeginDeferredWrite): the
+  // envelopes are durable, the records and events may still be lost to a
+  // power loss until SyncCommitted() returns. Tell nobody of the outcome
+  // before then (group commit: api/ingest_batcher.h).
+  Result<std::vector<Outcome<Ingested>>> IngestBatchDeferred(const Principal& actor,
+                                                             std::span<const IngestInput> items);
+  // Makes every commit made before the call durable (store::Store::Sync).
+  Status SyncCommitted();
 
   // gic, cnctr. Metadata; IsDestroyed error for a destroyed item;
   // PermissionDenied for an item of an R&D compartment (L. 822-2 III): those
@@ -323,6 +332,11 @@ class Vault {
   struct Impl;
 
  private:
+  // IngestBatch (deferred: IngestBatchDeferred).
+  Result<std::vector<Outcome<Ingested>>> IngestItems(const Principal& actor,
+                                                     std::span<const IngestInput> items,
+                                                     bool deferred);
+
   std::unique_ptr<Impl> impl_;
   VaultOptions options_;
 };

@@ -139,6 +139,21 @@ class Store {
   virtual ~Store() = default;
   virtual Result<std::unique_ptr<ReadTx>> BeginRead() = 0;
   virtual Result<std::unique_ptr<WriteTx>> BeginWrite() = 0;
+  // A write transaction like BeginWrite's, except that its Commit() does not
+  // wait for durability: when it returns, the changes are committed
+  // (atomic, ordered, visible to later transactions) but a power loss
+  // before the next Sync() returns may take it. What a power loss takes is
+  // always the last commits, never one before a commit that survived: a
+  // transaction from BeginWrite, durable at its Commit() as always, makes
+  // the deferred commits before it durable too. For group commit
+  // (api/ingest_batcher.h): the next batch is written while this one's sync
+  // runs, and nobody is told of a deferred commit before a Sync() begun
+  // after it has returned. Default: BeginWrite(), durable at Commit().
+  virtual Result<std::unique_ptr<WriteTx>> BeginDeferredWrite() { return BeginWrite(); }
+  // Makes every transaction committed before the call durable. May run on
+  // any thread, while another write transaction is open. Default: nothing
+  // to do (every commit is durable).
+  virtual Status Sync() { return Status::Ok(); }
   // The backend's name: "sqlite" or "postgres".
   virtual std::string Backend() const = 0;
   // Makes committed deletions unrecoverable from the backend's own files

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <utility>
 
 namespace cloison::store::sqlite {
@@ -11,6 +12,20 @@ namespace {
 // carry one, and an empty string must stay an empty string.
 const char* NonNull(std::string_view v) {
   return v.data() != nullptr ? v.data() : "";
+}
+
+// Once per process, before the first connection: no memory statistics.
+// With them on (SQLite's default), every allocation and free of every
+// connection takes one process-wide mutex to count bytes; under the
+// server's load (I/O threads authenticating while the committer writes),
+// that mutex was contended on almost every request (95 % of the process's
+// futex calls; BENCHMARKS.md, "Session 6"). Nothing here reads the
+// statistics. sqlite3_config fails (SQLITE_MISUSE) once SQLite is
+// initialised, if another part of the process opened a database first:
+// it then keeps its default, which costs only speed.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
 }  // namespace
@@ -106,6 +121,7 @@ void Statement::Reset() {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      int busy_timeout_ms) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |=
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

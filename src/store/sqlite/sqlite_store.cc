@@ -11,13 +11,18 @@
 //   Readers never block the writer nor each other.
 // - Transactions share ownership of the Engine, so one that outlives its
 //   Store stays valid (it is still finished by its own destructor).
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,6 +109,51 @@ class Engine {
 
   // Only for the holder of the write gate.
   Connection& writer() { return *writer_; }
+
+  // For the holder of the write gate, before BEGIN: the writer commits with
+  // an fsync of the WAL (synchronous FULL), or without (NORMAL) for a
+  // deferred transaction, whose durability comes from a later Sync or
+  // durable commit. SQLite refuses to change the level inside a
+  // transaction. A store opened with synchronous NORMAL stays so.
+  Status SetWriterDeferred(bool deferred) {
+    if (!options_.synchronous_full) return Status::Ok();
+    if (writer_deferred_ == deferred) return Status::Ok();
+    writer_deferred_.reset();  // unknown until the pragma has run
+    RETURN_IF_ERROR(
+        RunCached(*writer_, deferred ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+                  deferred ? "defer the commit's sync" : "sync at commit"));
+    writer_deferred_ = deferred;
+    return Status::Ok();
+  }
+
+  // fdatasync of the WAL through a descriptor of its own: the kernel writes
+  // back every page of the file, whichever descriptor wrote it, so every
+  // commit that returned before this call is on disk when it returns (the
+  // frames already checkpointed are in the database file, which the
+  // checkpoint synced before the WAL could be reused). No gate: it may run
+  // while the writer appends the next transaction. A store opened with
+  // synchronous NORMAL promises no durability: nothing to do.
+  Status SyncWal() const {
+    if (!options_.synchronous_full) return Status::Ok();
+    const std::string wal = path_ + "-wal";
+    int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      // No WAL: the last connection checkpointed it into the database
+      // file, synced, and removed it.
+      if (errno == ENOENT) return Status::Ok();
+      return Status::IoError("store: sync: open " + wal + ": " + std::strerror(errno));
+    }
+    int rc = 0;
+    do {
+      rc = ::fdatasync(fd);
+    } while (rc != 0 && errno == EINTR);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+      return Status::IoError("store: sync: fdatasync " + wal + ": " + std::strerror(err) +
+                             " (commits since the last sync may not be on disk)");
+    return Status::Ok();
+  }
   int busy_timeout_ms() const { return options_.busy_timeout_ms; }
 
  private:
@@ -118,6 +168,9 @@ class Engine {
   bool writing_ = false;  // guarded by write_mu_
 
   std::unique_ptr<Connection> writer_;  // used only by the holder of the gate
+  // The writer's synchronous level: deferred (NORMAL) or not (FULL); unset
+  // if unknown (a pragma failed). Only for the holder of the gate.
+  std::optional<bool> writer_deferred_ = false;
 };
 
 Status Finished() {
@@ -321,25 +374,9 @@ class SqliteStore final : public Store {
     return std::unique_ptr<ReadTx>(new SqliteReadTx(engine_, std::move(conn)));
   }
 
-  Result<std::unique_ptr<WriteTx>> BeginWrite() override {
-    RETURN_IF_ERROR(engine_->AcquireWriter());
-    Connection& conn = engine_->writer();
-    auto fail = [&](Status s) {
-      if (!conn.InAutocommit()) (void)RunCached(conn, "ROLLBACK", "roll back");
-      engine_->ReleaseWriter();
-      return s;
-    };
-    if (!conn.InAutocommit()) {
-      // A previous rollback failed; try again before starting afresh.
-      Status s = RunCached(conn, "ROLLBACK", "roll back a leftover transaction");
-      if (!s.ok()) return fail(s);
-    }
-    Status s = RunCached(conn, "BEGIN IMMEDIATE", "begin write transaction");
-    if (!s.ok()) return fail(s);
-    Result<int64_t> next = CountEvents(conn);
-    if (!next.ok()) return fail(next.status());
-    return std::unique_ptr<WriteTx>(new SqliteWriteTx(engine_, *next));
-  }
+  Result<std::unique_ptr<WriteTx>> BeginWrite() override { return Begin(false); }
+  Result<std::unique_ptr<WriteTx>> BeginDeferredWrite() override { return Begin(true); }
+  Status Sync() override { return engine_->SyncWal(); }
 
   std::string Backend() const override { return "sqlite"; }
 
@@ -369,6 +406,30 @@ class SqliteStore final : public Store {
   }
 
  private:
+  Result<std::unique_ptr<WriteTx>> Begin(bool deferred) {
+    RETURN_IF_ERROR(engine_->AcquireWriter());
+    Connection& conn = engine_->writer();
+    auto fail = [&](Status s) {
+      if (!conn.InAutocommit()) (void)RunCached(conn, "ROLLBACK", "roll back");
+      engine_->ReleaseWriter();
+      return s;
+    };
+    if (!conn.InAutocommit()) {
+      // A previous rollback failed; try again before starting afresh.
+      Status s = RunCached(conn, "ROLLBACK", "roll back a leftover transaction");
+      if (!s.ok()) return fail(s);
+    }
+    // A durable transaction whose level cannot be set to FULL fails here:
+    // it never commits without its sync.
+    Status s = engine_->SetWriterDeferred(deferred);
+    if (!s.ok()) return fail(s);
+    s = RunCached(conn, "BEGIN IMMEDIATE", "begin write transaction");
+    if (!s.ok()) return fail(s);
+    Result<int64_t> next = CountEvents(conn);
+    if (!next.ok()) return fail(next.status());
+    return std::unique_ptr<WriteTx>(new SqliteWriteTx(engine_, *next));
+  }
+
   std::shared_ptr<Engine> engine_;
 };
 

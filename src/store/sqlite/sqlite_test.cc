@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -627,6 +628,151 @@ TEST_F(SqliteStoreTest, ACrashMidTransactionLosesNothingCommittedAndKeepsNothing
   ASSERT_TRUE(tx.ok());
   EXPECT_EQ(*(*tx)->Append(Ev("after")), 10);
   EXPECT_TRUE((*tx)->Commit().ok());
+}
+
+// ---- Deferred commits -------------------------------------------------------
+
+// A VFS over the default one that counts the syncs of WAL files: what shows,
+// from outside SQLite, whether a commit waited for the disk. Installed as the
+// default while it lives (the store opens its connections with the default).
+class WalSyncCounter {
+ public:
+  WalSyncCounter() {
+    real_ = sqlite3_vfs_find(nullptr);
+    vfs_ = *real_;
+    vfs_.szOsFile = static_cast<int>(sizeof(File)) + real_->szOsFile;
+    vfs_.zName = "cloison-wal-sync-counter";
+    vfs_.pAppData = this;
+    vfs_.xOpen = &Open;
+    sqlite3_vfs_register(&vfs_, 1);
+  }
+  ~WalSyncCounter() {
+    sqlite3_vfs_unregister(&vfs_);
+    sqlite3_vfs_register(real_, 1);
+  }
+  int64_t syncs() const { return syncs_.load(); }
+
+ private:
+  struct File {
+    sqlite3_file base;
+    WalSyncCounter* counter;
+    bool wal;
+    sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
+  };
+  static File* F(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
+
+  static int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* out, int flags,
+                  int* out_flags) {
+    auto* self = static_cast<WalSyncCounter*>(vfs->pAppData);
+    File* f = F(out);
+    f->base.pMethods = nullptr;
+    int rc = self->real_->xOpen(self->real_, name, f->real(), flags, out_flags);
+    if (f->real()->pMethods == nullptr) return rc;
+    f->counter = self;
+    f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    self->methods_ = *f->real()->pMethods;
+    self->methods_.xClose = [](sqlite3_file* p) {
+      return F(p)->real()->pMethods->xClose(F(p)->real());
+    };
+    self->methods_.xRead = [](sqlite3_file* p, void* b, int n, sqlite3_int64 o) {
+      return F(p)->real()->pMethods->xRead(F(p)->real(), b, n, o);
+    };
+    self->methods_.xWrite = [](sqlite3_file* p, const void* b, int n, sqlite3_int64 o) {
+      return F(p)->real()->pMethods->xWrite(F(p)->real(), b, n, o);
+    };
+    self->methods_.xTruncate = [](sqlite3_file* p, sqlite3_int64 n) {
+      return F(p)->real()->pMethods->xTruncate(F(p)->real(), n);
+    };
+    self->methods_.xSync = [](sqlite3_file* p, int flags) {
+      if (F(p)->wal) F(p)->counter->syncs_.fetch_add(1);
+      return F(p)->real()->pMethods->xSync(F(p)->real(), flags);
+    };
+    self->methods_.xFileSize = [](sqlite3_file* p, sqlite3_int64* n) {
+      return F(p)->real()->pMethods->xFileSize(F(p)->real(), n);
+    };
+    self->methods_.xLock = [](sqlite3_file* p, int l) {
+      return F(p)->real()->pMethods->xLock(F(p)->real(), l);
+    };
+    self->methods_.xUnlock = [](sqlite3_file* p, int l) {
+      return F(p)->real()->pMethods->xUnlock(F(p)->real(), l);
+    };
+    self->methods_.xCheckReservedLock = [](sqlite3_file* p, int* r) {
+      return F(p)->real()->pMethods->xCheckReservedLock(F(p)->real(), r);
+    };
+    self->methods_.xFileControl = [](sqlite3_file* p, int op, void* a) {
+      return F(p)->real()->pMethods->xFileControl(F(p)->real(), op, a);
+    };
+    self->methods_.xSectorSize = [](sqlite3_file* p) {
+      return F(p)->real()->pMethods->xSectorSize(F(p)->real());
+    };
+    self->methods_.xDeviceCharacteristics = [](sqlite3_file* p) {
+      return F(p)->real()->pMethods->xDeviceCharacteristics(F(p)->real());
+    };
+    self->methods_.xShmMap = [](sqlite3_file* p, int r, int sz, int e, void volatile** m) {
+      return F(p)->real()->pMethods->xShmMap(F(p)->real(), r, sz, e, m);
+    };
+    self->methods_.xShmLock = [](sqlite3_file* p, int o, int n, int fl) {
+      return F(p)->real()->pMethods->xShmLock(F(p)->real(), o, n, fl);
+    };
+    self->methods_.xShmBarrier = [](sqlite3_file* p) {
+      F(p)->real()->pMethods->xShmBarrier(F(p)->real());
+    };
+    self->methods_.xShmUnmap = [](sqlite3_file* p, int d) {
+      return F(p)->real()->pMethods->xShmUnmap(F(p)->real(), d);
+    };
+    self->methods_.xFetch = [](sqlite3_file* p, sqlite3_int64 o, int n, void** pp) {
+      return F(p)->real()->pMethods->xFetch(F(p)->real(), o, n, pp);
+    };
+    self->methods_.xUnfetch = [](sqlite3_file* p, sqlite3_int64 o, void* pp) {
+      return F(p)->real()->pMethods->xUnfetch(F(p)->real(), o, pp);
+    };
+    f->base.pMethods = &self->methods_;
+    return rc;
+  }
+
+  sqlite3_vfs* real_;
+  sqlite3_vfs vfs_;
+  sqlite3_io_methods methods_{};
+  std::atomic<int64_t> syncs_{0};
+};
+
+void CommitOne(WriteTx& tx, const std::string& id) {
+  ASSERT_TRUE(tx.Put(Rec("item", id)).ok());
+  ASSERT_TRUE(tx.Append(Ev(id)).ok());
+  ASSERT_TRUE(tx.Commit().ok());
+}
+
+TEST_F(SqliteStoreTest, ADeferredCommitSyncsNothingAndTheNextDurableOneStillSyncs) {
+  WalSyncCounter counter;
+  auto store = OpenSqlite(path());  // synchronous FULL, the default
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto durable = [&](const std::string& id) {
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    CommitOne(**tx, id);
+  };
+  auto deferred = [&](const std::string& id) {
+    auto tx = (*store)->BeginDeferredWrite();
+    ASSERT_TRUE(tx.ok());
+    CommitOne(**tx, id);
+  };
+  int64_t before = counter.syncs();
+  durable("a");
+  EXPECT_GT(counter.syncs(), before) << "a durable commit did not sync the WAL";
+  before = counter.syncs();
+  deferred("b");
+  deferred("c");
+  EXPECT_EQ(counter.syncs(), before) << "a deferred commit waited for the disk";
+  {
+    auto rx = (*store)->BeginRead();
+    ASSERT_TRUE(rx.ok());
+    EXPECT_TRUE((*rx)->Get("item", "c").ok());
+  }
+  EXPECT_TRUE((*store)->Sync().ok());
+  // The writer is back to FULL after deferred transactions.
+  before = counter.syncs();
+  durable("d");
+  EXPECT_GT(counter.syncs(), before) << "a durable commit after deferred ones did not sync";
 }
 
 // ---- Locking ----------------------------------------------------------------------

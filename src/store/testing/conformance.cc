@@ -16,6 +16,7 @@ constexpr ConformanceCase kCases[] = {
     {"UncommittedWritesAreInvisible", UncommittedWritesAreInvisible},
     {"ReadTxSeesOneSnapshot", ReadTxSeesOneSnapshot},
     {"DestroyedWriteTxRollsBack", DestroyedWriteTxRollsBack},
+    {"DeferredWriteTxIsAWriteTx", DeferredWriteTxIsAWriteTx},
     {"CommitWithoutEventFailsAndRollsBack", CommitWithoutEventFailsAndRollsBack},
     {"CommitsWithoutRecordChangeNeedNoEvent", CommitsWithoutRecordChangeNeedNoEvent},
     {"FinishedTxRefusesEveryCall", FinishedTxRefusesEveryCall},

@@ -176,6 +176,7 @@ Status WriteTxReadsItsOwnWrites(const StoreFactory& open);
 Status UncommittedWritesAreInvisible(const StoreFactory& open);
 Status ReadTxSeesOneSnapshot(const StoreFactory& open);
 Status DestroyedWriteTxRollsBack(const StoreFactory& open);
+Status DeferredWriteTxIsAWriteTx(const StoreFactory& open);
 Status CommitWithoutEventFailsAndRollsBack(const StoreFactory& open);
 Status CommitsWithoutRecordChangeNeedNoEvent(const StoreFactory& open);
 Status FinishedTxRefusesEveryCall(const StoreFactory& open);

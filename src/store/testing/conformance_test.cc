@@ -31,6 +31,7 @@ enum class Mutation {
   kDeleteIsNotAChange,    // Delete lets a commit through without an event
   kGroupIgnored,          // List and Count ignore Filter::group
   kRetireWholeGroup,      // Retire ignores its id range
+  kDeferredIsDropped,     // a deferred WriteTx's Commit reports OK and rolls back
 };
 
 class MutantReadTx final : public ReadTx {
@@ -89,6 +90,7 @@ class MutantWriteTx final : public WriteTx {
   ~MutantWriteTx() override {
     if (m_ == Mutation::kDestroyCommits && !committed_) (void)base_->Commit();
   }
+  void set_deferred() { deferred_ = true; }
 
   Result<Record> Get(const std::string& kind, const std::string& id) override {
     if (AfterCommit()) return FreshRead()->Get(kind, id);
@@ -138,6 +140,10 @@ class MutantWriteTx final : public WriteTx {
   }
   Status Commit() override {
     committed_ = true;
+    if (m_ == Mutation::kDeferredIsDropped && deferred_) {
+      base_.reset();  // rolls back
+      return Status::Ok();
+    }
     Status s = base_->Commit();
     if (m_ == Mutation::kCommitIgnoresRefusal && s.code() == Code::kFailedPrecondition) {
       return Status::Ok();
@@ -156,6 +162,7 @@ class MutantWriteTx final : public WriteTx {
   std::unique_ptr<WriteTx> base_;
   Mutation m_;
   bool committed_ = false;
+  bool deferred_ = false;  // from BeginDeferredWrite
 };
 
 class MutantStore final : public Store {
@@ -169,6 +176,13 @@ class MutantStore final : public Store {
     ASSIGN_OR_RETURN(auto tx, base_->BeginWrite());
     return std::unique_ptr<WriteTx>(new MutantWriteTx(base_.get(), std::move(tx), m_));
   }
+  Result<std::unique_ptr<WriteTx>> BeginDeferredWrite() override {
+    ASSIGN_OR_RETURN(auto tx, base_->BeginDeferredWrite());
+    auto mutant = std::make_unique<MutantWriteTx>(base_.get(), std::move(tx), m_);
+    mutant->set_deferred();
+    return std::unique_ptr<WriteTx>(std::move(mutant));
+  }
+  Status Sync() override { return base_->Sync(); }
   std::string Backend() const override { return "mutant-" + base_->Backend(); }
   Status Scrub() override { return base_->Scrub(); }
 
@@ -222,6 +236,7 @@ constexpr Catch kCatches[] = {
     {Mutation::kDeleteIsNotAChange, "DeleteRemovesAndIsAChange"},
     {Mutation::kGroupIgnored, "FiltersCombineWithAnd"},
     {Mutation::kRetireWholeGroup, "RetireReplacesARangeOfAGroup"},
+    {Mutation::kDeferredIsDropped, "DeferredWriteTxIsAWriteTx"},
 };
 
 // The control: without a mutation, the decorator passes the same cases, so a

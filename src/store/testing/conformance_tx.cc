@@ -146,6 +146,46 @@ Status DestroyedWriteTxRollsBack(const StoreFactory& open) {
   return Status::Ok();
 }
 
+Status DeferredWriteTxIsAWriteTx(const StoreFactory& open) {
+  CONF_ASSIGN_OR_FAIL(auto store, open());
+  CONF_EXPECT_OK(PutAll(*store, {Rec("request", "r0", "draft")}));
+  {
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginDeferredWrite());
+    CONF_EXPECT_OK(tx->Put(Rec("request", "r1", "draft")));
+    CONF_EXPECT_EQ(*tx->Append(Ev("test.deferred", "d")), int64_t{1});
+    CONF_EXPECT_OK(tx->Get("request", "r1"));
+    CONF_EXPECT_OK(tx->Commit());
+  }
+  {
+    // Committed: seen by every later transaction, before any Sync.
+    CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+    CONF_EXPECT_OK(rx->Get("request", "r1"));
+    CONF_EXPECT_EQ(*rx->EventCount(), int64_t{2});
+  }
+  CONF_EXPECT_OK(store->Sync());
+  {
+    // The same refusals: a change without an event, and no commit at all.
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginDeferredWrite());
+    CONF_EXPECT_OK(tx->Put(Rec("request", "r2", "draft")));
+    CONF_EXPECT_CODE(tx->Commit(), Code::kFailedPrecondition);
+  }
+  {
+    CONF_ASSIGN_OR_FAIL(auto tx, store->BeginDeferredWrite());
+    CONF_EXPECT_OK(tx->Put(Rec("request", "r3", "draft")));
+    CONF_EXPECT_OK(tx->Append(Ev("test", "lost")));
+  }  // destroyed without Commit
+  // Durable and deferred transactions share one gapless log.
+  CONF_ASSIGN_OR_FAIL(auto tx, store->BeginWrite());
+  CONF_EXPECT_EQ(*tx->Append(Ev("test", "durable")), int64_t{2});
+  CONF_EXPECT_OK(tx->Commit());
+  CONF_ASSIGN_OR_FAIL(auto rx, store->BeginRead());
+  CONF_EXPECT_CODE(rx->Get("request", "r2"), Code::kNotFound);
+  CONF_EXPECT_CODE(rx->Get("request", "r3"), Code::kNotFound);
+  CONF_EXPECT_EQ(*rx->EventCount(), int64_t{3});
+  CONF_EXPECT_OK(store->Sync());
+  return Status::Ok();
+}
+
 Status CommitWithoutEventFailsAndRollsBack(const StoreFactory& open) {
   CONF_ASSIGN_OR_FAIL(auto store, open());
   CONF_EXPECT_OK(PutAll(*store, {Rec("request", "r1", "draft")}));
