@@ -24,8 +24,12 @@ std::string_view Name(LogLevel l) {
 
 void SetLogLevel(LogLevel level) { g_level.store(level); }
 
+bool LogEnabled(LogLevel level) {
+  return level >= g_level.load();
+}
+
 void Log(LogLevel level, std::string_view event, std::string_view fields) {
-  if (level < g_level.load()) return;
+  if (!LogEnabled(level)) return;
   std::string line = "ts=" + FormatTime(SystemClock().Now()) + " level=" + std::string(Name(level)) +
                      " event=" + std::string(event);
   if (!fields.empty()) line += " " + std::string(fields);

@@ -350,7 +350,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     if (have_request) {
       auto req = parser.release();
       open = req.keep_alive();
-      api::HttpRequest in = ToApiRequest(req, cn, peer_cert.serial);
+      api::HttpRequest in = ToApiRequest(std::move(req), cn, peer_cert.serial);
       if (api.IsAsync(in.method, in.target)) {
         // Item ingest: its checks run (they read the store), then it waits
         // for its group commit holding no thread; the committer hands the
@@ -379,15 +379,16 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - start);
     // Access log: what was asked and answered, never content nor credentials.
-    Log(LogLevel::kInfo, "http.access",
-        "peer=" + peer + " method=" + method + " path=" + path +
-            " status=" + std::to_string(resp.status) +
-            " operation=" + (resp.operation.empty() ? "-" : resp.operation) +
-            " principal=" + (resp.principal.empty() ? "-" : resp.principal) + " auth=" +
-            (!cn.empty()              ? "mtls"
-             : resp.principal.empty() ? "-"
-                                      : "token") +
-            " bytes_out=" + std::to_string(wn) + " us=" + std::to_string(took.count()));
+    if (LogEnabled(LogLevel::kInfo))
+      Log(LogLevel::kInfo, "http.access",
+          "peer=" + peer + " method=" + method + " path=" + path +
+              " status=" + std::to_string(resp.status) +
+              " operation=" + (resp.operation.empty() ? "-" : resp.operation) +
+              " principal=" + (resp.principal.empty() ? "-" : resp.principal) + " auth=" +
+              (!cn.empty()              ? "mtls"
+               : resp.principal.empty() ? "-"
+                                        : "token") +
+              " bytes_out=" + std::to_string(wn) + " us=" + std::to_string(took.count()));
     if (wec) {
       clean = false;
       break;

@@ -1,16 +1,18 @@
 #include "server/wire.h"
 
+#include <utility>
+
 namespace cloison::server {
 namespace http = boost::beast::http;
 
-api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn,
+api::HttpRequest ToApiRequest(BeastRequest req, const std::string& client_cert_cn,
                               const std::string& client_cert_serial) {
   api::HttpRequest in;
   in.method = std::string(req.method_string());
   in.target = std::string(req.target());
   in.authorization = std::string(req[http::field::authorization]);
   in.content_type = std::string(req[http::field::content_type]);
-  in.body = req.body();
+  in.body = std::move(req.body());
   in.client_cert_cn = client_cert_cn;
   in.client_cert_serial = client_cert_serial;
   return in;
@@ -65,7 +67,7 @@ Result<api::HttpRequest> ParseRequest(std::string_view wire, const WireLimits& l
     return Status::InvalidArgument("body: more than " + std::to_string(limits.body_limit) +
                                    " bytes");
   if (ec) return Status::InvalidArgument("HTTP: " + ec.message());
-  return ToApiRequest(parser.get(), "");
+  return ToApiRequest(parser.release(), "");
 }
 
 }  // namespace cloison::server

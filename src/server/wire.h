@@ -18,7 +18,7 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 
 // `client_cert_cn`, `client_cert_serial`: the CN and serial of a verified
 // client certificate, or "".
-api::HttpRequest ToApiRequest(const BeastRequest& req, const std::string& client_cert_cn,
+api::HttpRequest ToApiRequest(BeastRequest req, const std::string& client_cert_cn,
                               const std::string& client_cert_serial = {});
 BeastResponse ToBeastResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive);
 
