@@ -48,5 +48,7 @@ void VaultBenchmarks(const Options& options);
 void VaultIngestBenchmarks(const Options& options);
 void SweepBenchmarks(const Options& options);
 void HttpBenchmarks(const Options& options);
+// The wrk ingest rows at 256 connections alone, three rounds.
+void HttpIngestBenchmarks(const Options& options);
 
 }  // namespace cloison::bench

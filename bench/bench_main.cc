@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
   cloison::bench::Options options;
-  std::string_view only;  // run one group: gate, ledger, vault, ingest, sweep, http
+  std::string_view only;  // run one group: gate, ledger, vault, ingest, sweep, http, http-ingest
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
       only = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: cloison_bench [--quick] [--sweep-items N] [--only gate|ledger|vault|ingest|sweep|http]\n");
+                   "usage: cloison_bench [--quick] [--sweep-items N] [--only "
+                   "gate|ledger|vault|ingest|sweep|http|http-ingest]\n");
       return 2;
     }
   }
@@ -31,5 +32,7 @@ int main(int argc, char** argv) {
   if (run("ingest")) cloison::bench::VaultIngestBenchmarks(options);
   if (run("sweep")) cloison::bench::SweepBenchmarks(options);
   if (run("http")) cloison::bench::HttpBenchmarks(options);
+  // Only on request: its rows repeat (http) ones.
+  if (only == "http-ingest") cloison::bench::HttpIngestBenchmarks(options);
   return 0;
 }

@@ -24,6 +24,9 @@
 //      again from wrk in its own process (one thread; 64, 256 and 512
 //      connections for ingest; 3 s each with --quick, 8 s otherwise), with
 //      the server's CPU and wrk's per request reported apart (WrkBenchmarks).
+// `--only http-ingest` runs the wrk rows of (c) at 256 connections alone,
+// three rounds, beside wrk's /healthz (HttpIngestBenchmarks): for comparing
+// two builds in interleaved runs.
 // The client shares the 2 cores with the server, so absolute figures are
 // lower than a remote client would see; the ratios are what compare. Each
 // also reports the process's CPU time (client and server, user and system)
@@ -448,6 +451,39 @@ void WrkBenchmarks(const Instance& inst, bool quick) {
 }
 
 }  // namespace
+
+void HttpIngestBenchmarks(const Options& options) {
+  SetLogLevel(LogLevel::kWarning);
+  Instance inst;
+  const int seconds = options.quick ? 3 : 8;
+  auto health = Wrk(inst, "GET", "/healthz", "", "", kConns, seconds);
+  if (!health) {
+    std::fprintf(stderr, "http bench: wrk is not on PATH; nothing to run\n");
+    return;
+  }
+  Report("http_wrk_healthz_rps", health->requests_per_s, "req/s", health->requests_per_s);
+  Report("http_wrk_healthz_server_cpu", health->server_cpu_us, "us/req", health->server_cpu_us);
+  SystemClock clock;
+  const std::string target = "/v1/items?authorisation=" + inst.authorisation() +
+                             "&kind=location&collected_at=" + FormatTime(clock.Now());
+  // Three rounds on one store: what varies from one to the next is the
+  // machine (wrk's own CPU per request shows how much).
+  for (int round = 0; round < 3; ++round) {
+    int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
+    int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
+    auto w = Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), kIngestConns,
+                 seconds);
+    int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
+    int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
+    const std::string name = "http_wrk_post_item_1k_c256";
+    Report(name + "_rps", w->requests_per_s, "items/s", health->requests_per_s);
+    Report(name + "_p99", w->p99_us, "us", health->p99_us);
+    Report(name + "_server_cpu", w->server_cpu_us, "us/req", health->server_cpu_us);
+    Report(name + "_wrk_cpu", w->client_cpu_us, "us/req", health->client_cpu_us);
+    std::fprintf(stderr, "http bench: wrk round %d: %.1f items per group commit\n", round + 1,
+                 commits ? static_cast<double>(batched) / commits : 0.0);
+  }
+}
 
 void HttpBenchmarks(const Options& options) {
   // The access log goes to stderr per request; a benchmark measures the
