@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/hold_point.h"
 #include "service/vault_test_util.h"
 
 namespace cloison::api {
@@ -36,40 +37,21 @@ class HeldSyncStore final : public store::Store {
   std::string Backend() const override { return base_.Backend(); }
   Status Scrub() override { return base_.Scrub(); }
   Status Sync() override {
-    std::unique_lock lock(mu_);
-    ++entered_;
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return !held_; });
-    if (fail_) return Status::IoError("store: sync: fdatasync: Input/output error");
+    point_.Pass();
+    if (fail_.load()) return Status::IoError("store: sync: fdatasync: Input/output error");
     return base_.Sync();
   }
 
-  void Hold() {
-    std::lock_guard lock(mu_);
-    held_ = true;
-  }
-  void Release() {
-    std::lock_guard lock(mu_);
-    held_ = false;
-    cv_.notify_all();
-  }
-  void Fail() {
-    std::lock_guard lock(mu_);
-    fail_ = true;
-  }
+  void Hold() { point_.Hold(); }
+  void Release() { point_.Release(); }
+  void Fail() { fail_.store(true); }
   // Waits (bounded) until Sync has been entered `n` times.
-  bool WaitEntered(int n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(20), [&] { return entered_ >= n; });
-  }
+  bool WaitEntered(size_t n) { return point_.WaitPasses(n, std::chrono::seconds(20)); }
 
  private:
   store::Store& base_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool held_ = false;  // guarded by mu_
-  bool fail_ = false;  // guarded by mu_
-  int entered_ = 0;    // guarded by mu_
+  HoldPoint point_;
+  std::atomic<bool> fail_{false};
 };
 
 // Releases the store's Sync when a test ends, first: a batcher being

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/test_harness.h"
+#include "base/hold_point.h"
 #include "server/pki.h"
 #include "server/server.h"
 #include "server/test_client.h"
@@ -46,35 +47,25 @@ bool Eventually(const std::function<bool()>& done) {
 // batch it took; every batch's size is recorded.
 class CommitGate {
  public:
-  void Hold() {
-    std::lock_guard lock(mu_);
-    held_ = true;
-  }
-  void Release() {
-    std::lock_guard lock(mu_);
-    held_ = false;
-    cv_.notify_all();
-  }
+  void Hold() { point_.Hold(); }
+  void Release() { point_.Release(); }
   void Enter(size_t items) {
-    std::unique_lock lock(mu_);
-    sizes_.push_back(items);
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return !held_; });
+    {
+      std::lock_guard lock(mu_);
+      sizes_.push_back(items);
+    }
+    point_.Pass();
   }
   // True once the committer has taken `n` batches.
-  bool WaitBatches(size_t n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return sizes_.size() >= n; });
-  }
+  bool WaitBatches(size_t n) { return point_.WaitPasses(n, std::chrono::seconds(60)); }
   std::vector<size_t> sizes() {
     std::lock_guard lock(mu_);
     return sizes_;
   }
 
  private:
+  HoldPoint point_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool held_ = false;          // guarded by mu_
   std::vector<size_t> sizes_;  // guarded by mu_
 };
 
