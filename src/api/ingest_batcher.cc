@@ -157,7 +157,7 @@ void IngestBatcher::RunSyncer() {
       // answer sees its commit.
       if (metrics_) {
         metrics_->Add("cloison_ingest_commits_total",
-                      "Group commits of ingested items (Vault::IngestBatch calls).", 1);
+                      "Group commits of ingested items (Vault::IngestBatchDeferred calls).", 1);
         metrics_->Add("cloison_ingest_batched_items_total",
                       "Items submitted through group commits.", static_cast<int64_t>(g.size()));
       }

@@ -20,10 +20,11 @@
 // item's own violations (its item.refused event committed, durable); an
 // error is the item's own. If the sync fails, every item it covered gets
 // an IoError saying it may or may not be kept. Other readers of the store
-// may see a batch between its commit and its sync (a power loss then
-// takes it, and only the batches after it, none of them answered yet). A batch that fails on bad
-// input (InvalidArgument, which stores none of it) is retried item by item, so bad input answers
-// only the request that sent it and never fails other clients' items.
+// may see a batch between its commit and its sync (a power loss then takes
+// it, and only the batches after it, none of them answered yet). A batch
+// that fails on bad input (InvalidArgument, which stores none of it) is
+// retried item by item, so bad input answers only the request that sent it
+// and never fails other clients' items.
 //
 // Thread-safety: Ingest and Submit may be called from any number of threads
 // at once. Submit's callbacks run on the syncer thread, one after the

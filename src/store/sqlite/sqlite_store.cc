@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +37,14 @@ namespace cloison::store {
 namespace sqlite {
 namespace {
 
+// `path` made absolute against the working directory now; as it is if
+// that cannot be read.
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.string();
+}
+
 // Idle read connections kept open for reuse; more are opened on demand.
 constexpr size_t kMaxIdleReaders = 8;
 
@@ -47,7 +56,12 @@ Status RunCached(Connection& conn, const std::string& sql, std::string_view purp
 class Engine {
  public:
   Engine(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+      : path_(std::move(path)),
+        // Absolute now, as SQLite made it when it opened the file: a later
+        // change of the working directory must not make Sync miss it.
+        wal_path_(AbsolutePath(path_) + "-wal"),
+        options_(options),
+        writer_(std::move(writer)) {}
   // Readers close first: the last connection to close checkpoints the WAL
   // into the database file, which only the read-write one can do.
   ~Engine() {
@@ -135,14 +149,12 @@ class Engine {
   // synchronous NORMAL promises no durability: nothing to do.
   Status SyncWal() const {
     if (!options_.synchronous_full) return Status::Ok();
-    const std::string wal = path_ + "-wal";
+    const std::string& wal = wal_path_;
+    // The WAL exists from the first write until the last connection
+    // closes, and the writer stays open as long as this Engine: a missing
+    // WAL is an error like any other, never "nothing to sync".
     int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      // No WAL: the last connection checkpointed it into the database
-      // file, synced, and removed it.
-      if (errno == ENOENT) return Status::Ok();
-      return Status::IoError("store: sync: open " + wal + ": " + std::strerror(errno));
-    }
+    if (fd < 0) return Status::IoError("store: sync: open " + wal + ": " + std::strerror(errno));
     int rc = 0;
     do {
       rc = ::fdatasync(fd);
@@ -158,6 +170,7 @@ class Engine {
 
  private:
   const std::string path_;
+  const std::string wal_path_;
   const SqliteOptions options_;
 
   std::mutex pool_mu_;

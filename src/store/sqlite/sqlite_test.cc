@@ -775,6 +775,23 @@ TEST_F(SqliteStoreTest, ADeferredCommitSyncsNothingAndTheNextDurableOneStillSync
   EXPECT_GT(counter.syncs(), before) << "a durable commit after deferred ones did not sync";
 }
 
+TEST_F(SqliteStoreTest, SyncReportsAWalItCannotReach) {
+  auto store = OpenSqlite(path());
+  ASSERT_TRUE(store.ok());
+  {
+    auto tx = (*store)->BeginDeferredWrite();
+    ASSERT_TRUE(tx.ok());
+    CommitOne(**tx, "a");
+  }
+  ASSERT_TRUE((*store)->Sync().ok());
+  // Gone from under the open store (an operator's mistake, a full disk's
+  // cleanup): the sync must say so, not report the commits durable.
+  fs::remove(path() + "-wal");
+  Status s = (*store)->Sync();
+  EXPECT_EQ(s.code(), Code::kIoError) << s.ToString();
+  EXPECT_NE(s.message().find("-wal"), std::string::npos) << s.ToString();
+}
+
 // ---- Locking ----------------------------------------------------------------------
 
 TEST_F(SqliteStoreTest, ASecondWriteTxOnTheSameThreadTimesOutInsteadOfDeadlocking) {
