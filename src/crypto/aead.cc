@@ -97,8 +97,10 @@ AesGcm& AesGcm::operator=(AesGcm&&) noexcept = default;
 AesGcm::~AesGcm() = default;  // EVP_CIPHER_CTX_free cleanses the key schedule
 
 Result<AesGcm> AesGcm::Create(std::span<const uint8_t> key) {
+  if (key.size() != 16 && key.size() != 24 && key.size() != 32)
+    return Status::InvalidArgument(KeySizeError("aes-gcm key", key.size()));
   const EVP_CIPHER* cipher = GcmCipher(key.size());
-  if (cipher == nullptr) return Status::InvalidArgument(KeySizeError("aes-gcm key", key.size()));
+  if (cipher == nullptr) return Status::Internal("aes-gcm: OpenSSL has no AES-GCM implementation");
   auto ctx = std::make_unique<Ctx>();
   ctx->enc.reset(EVP_CIPHER_CTX_new());
   ctx->dec.reset(EVP_CIPHER_CTX_new());
