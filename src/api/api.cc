@@ -282,8 +282,8 @@ void Api::IngestAsync(std::shared_ptr<PendingIngest> p) {
       } else {
         // Committed with the items other requests sent meanwhile (group
         // commit); answered only once durable, as Vault::Ingest. The
-        // committer only hands the outcome over: the answer is built by
-        // whoever calls the Answer.
+        // batcher's syncer only hands the outcome over: the answer is built
+        // by whoever calls the Answer.
         PendingIngest* raw = p.get();
         ingest_batcher_->Submit(
             raw->principal, raw->in,

@@ -16,8 +16,8 @@
 // Thread-safety: Handle, HandleAsync and RunSweep are thread-safe (the use cases are; the
 // router is built in the constructor and never changed; sweeps are
 // serialised by a mutex of their own; item ingest goes through an
-// IngestBatcher, whose committer thread the Api owns and joins when
-// destroyed, after answering every item submitted).
+// IngestBatcher, whose committer and syncer threads the Api owns and joins
+// when destroyed, after answering every item submitted).
 #pragma once
 
 #include <atomic>
@@ -85,8 +85,8 @@ class Api {
   HttpResponse Handle(const HttpRequest& request);
 
   // An answer still to build: call it once, on the thread that sends it
-  // (building it costs some CPU, kept off the ingest committer). It also
-  // records the request's metrics.
+  // (building it costs some CPU, kept off the ingest batcher's threads).
+  // It also records the request's metrics.
   using Answer = std::function<HttpResponse()>;
   // True for the requests HandleAsync serves without blocking on a commit
   // (item ingest through the group commit), from the request line alone.
@@ -95,7 +95,8 @@ class Api {
   // For an IsAsync request, the checks (credentials, access, parameters,
   // body) run on this thread, which may block on reads of the store; the
   // item is then submitted to the group commit and `done` runs on the
-  // committer thread once it is durable (or here, for an early refusal).
+  // batcher's syncer thread once it is durable (or here, for an early
+  // refusal).
   // Otherwise `done` is called here, after Handle. `done` must not block.
   void HandleAsync(HttpRequest request, std::function<void(Answer)> done);
   // True for the requests whose Handle never blocks nor reads the store
@@ -225,7 +226,7 @@ class Api {
   std::atomic<bool> ready_{true};
   std::mutex sweep_mu_;  // one sweep at a time (RunSweep, POST /retention/sweep)
   // With a vault: POST /v1/items goes through it (group commit). Declared
-  // last, destroyed first: its committer drains before the rest goes.
+  // last, destroyed first: its threads drain before the rest goes.
   std::unique_ptr<IngestBatcher> ingest_batcher_;
 };
 

@@ -353,8 +353,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       api::HttpRequest in = ToApiRequest(std::move(req), cn, peer_cert.serial);
       if (api.IsAsync(in.method, in.target)) {
         // Item ingest: its checks run (they read the store), then it waits
-        // for its group commit holding no thread; the committer hands the
-        // outcome back to this context, and the answer is built here.
+        // for its group commit holding no thread; the batcher's syncer hands
+        // the outcome back to this context, and the answer is built here.
         api::Api::Answer answer = co_await HandleAsync(std::move(in));
         resp = answer();
       } else if (api.IsTrivial(in.method, in.target) || api.IsQuickRead(in.method, in.target)) {

@@ -12,8 +12,8 @@
 // and the quick reads (api::Api::IsQuickRead: one read transaction, no
 // write) are answered on the I/O thread, and item ingest
 // (api::Api::HandleAsync) waits for its group commit (api/ingest_batcher.h)
-// holding no thread: the committer hands the outcome back to the session's
-// context, where the answer is built.
+// holding no thread: the batcher's syncer hands the outcome back to the
+// session's context, where the answer is built.
 //
 // Thread-safety: Shutdown may be called from any thread (also from a signal
 // handler set up by the server itself); Wait from one.
