@@ -413,6 +413,32 @@ std::optional<WrkLoad> Wrk(const Instance& inst, const std::string& method,
   return w;
 }
 
+// The four rows of one wrk load, each beside wrk's /healthz.
+void ReportWrk(const std::string& name, const WrkLoad& w, const char* unit, const WrkLoad& health) {
+  Report(name + "_rps", w.requests_per_s, unit, health.requests_per_s);
+  Report(name + "_p99", w.p99_us, "us", health.p99_us);
+  Report(name + "_server_cpu", w.server_cpu_us, "us/req", health.server_cpu_us);
+  Report(name + "_wrk_cpu", w.client_cpu_us, "us/req", health.client_cpu_us);
+}
+
+// POST /v1/items with 1 KiB bodies from wrk at `conns` connections,
+// reported as `name`; its items per group commit on stderr, after `label`.
+void WrkIngest(const Instance& inst, int conns, int seconds, const std::string& name,
+               const WrkLoad& health, const std::string& label) {
+  SystemClock clock;
+  const std::string target = "/v1/items?authorisation=" + inst.authorisation() +
+                             "&kind=location&collected_at=" + FormatTime(clock.Now());
+  int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
+  int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
+  auto ingest =
+      Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), conns, seconds);
+  int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
+  int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
+  ReportWrk(name, *ingest, "items/s", health);
+  std::fprintf(stderr, "http bench: %s: %.1f items per group commit\n", label.c_str(),
+               commits ? static_cast<double>(batched) / commits : 0.0);
+}
+
 void WrkBenchmarks(const Instance& inst, bool quick) {
   const int seconds = quick ? 3 : 8;
   auto health = Wrk(inst, "GET", "/healthz", "", "", kConns, seconds);
@@ -420,33 +446,17 @@ void WrkBenchmarks(const Instance& inst, bool quick) {
     std::fprintf(stderr, "http bench: wrk is not on PATH; the wrk rows are skipped\n");
     return;
   }
-  auto report = [&](const std::string& name, const WrkLoad& w, const char* unit) {
-    Report(name + "_rps", w.requests_per_s, unit, health->requests_per_s);
-    Report(name + "_p99", w.p99_us, "us", health->p99_us);
-    Report(name + "_server_cpu", w.server_cpu_us, "us/req", health->server_cpu_us);
-    Report(name + "_wrk_cpu", w.client_cpu_us, "us/req", health->client_cpu_us);
-  };
-  report("http_wrk_healthz", *health, "req/s");
+  ReportWrk("http_wrk_healthz", *health, "req/s", *health);
   auto auth = Wrk(inst, "GET", "/v1/authorisations/" + inst.authorisation(), inst.token(), "",
                   kConns, seconds);
-  report("http_wrk_get_authorisation", *auth, "req/s");
-  SystemClock clock;
-  const std::string target = "/v1/items?authorisation=" + inst.authorisation() +
-                             "&kind=location&collected_at=" + FormatTime(clock.Now());
+  ReportWrk("http_wrk_get_authorisation", *auth, "req/s", *health);
   // 512 connections too: with wrk the server is less often idle waiting
   // for a group commit to fill (wrk's per-connection cost is low).
   for (int conns : {kConns, kIngestConns, 2 * kIngestConns}) {
-    int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
-    int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
-    auto ingest =
-        Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), conns, seconds);
-    int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
-    int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
-    report(conns == kConns ? "http_wrk_post_item_1k"
-                           : "http_wrk_post_item_1k_c" + std::to_string(conns),
-           *ingest, "items/s");
-    std::fprintf(stderr, "http bench: wrk, %d connections: %.1f items per group commit\n", conns,
-                 commits ? static_cast<double>(batched) / commits : 0.0);
+    WrkIngest(inst, conns, seconds,
+              conns == kConns ? "http_wrk_post_item_1k"
+                              : "http_wrk_post_item_1k_c" + std::to_string(conns),
+              *health, "wrk, " + std::to_string(conns) + " connections");
   }
 }
 
@@ -461,28 +471,12 @@ void HttpIngestBenchmarks(const Options& options) {
     std::fprintf(stderr, "http bench: wrk is not on PATH; nothing to run\n");
     return;
   }
-  Report("http_wrk_healthz_rps", health->requests_per_s, "req/s", health->requests_per_s);
-  Report("http_wrk_healthz_server_cpu", health->server_cpu_us, "us/req", health->server_cpu_us);
-  SystemClock clock;
-  const std::string target = "/v1/items?authorisation=" + inst.authorisation() +
-                             "&kind=location&collected_at=" + FormatTime(clock.Now());
+  ReportWrk("http_wrk_healthz", *health, "req/s", *health);
   // Three rounds on one store: what varies from one to the next is the
   // machine (wrk's own CPU per request shows how much).
-  for (int round = 0; round < 3; ++round) {
-    int64_t commits0 = inst.metrics().Get("cloison_ingest_commits_total");
-    int64_t batched0 = inst.metrics().Get("cloison_ingest_batched_items_total");
-    auto w = Wrk(inst, "POST", target, inst.collector_token(), std::string(1024, 'x'), kIngestConns,
-                 seconds);
-    int64_t commits = inst.metrics().Get("cloison_ingest_commits_total") - commits0;
-    int64_t batched = inst.metrics().Get("cloison_ingest_batched_items_total") - batched0;
-    const std::string name = "http_wrk_post_item_1k_c256";
-    Report(name + "_rps", w->requests_per_s, "items/s", health->requests_per_s);
-    Report(name + "_p99", w->p99_us, "us", health->p99_us);
-    Report(name + "_server_cpu", w->server_cpu_us, "us/req", health->server_cpu_us);
-    Report(name + "_wrk_cpu", w->client_cpu_us, "us/req", health->client_cpu_us);
-    std::fprintf(stderr, "http bench: wrk round %d: %.1f items per group commit\n", round + 1,
-                 commits ? static_cast<double>(batched) / commits : 0.0);
-  }
+  for (int round = 1; round <= 3; ++round)
+    WrkIngest(inst, kIngestConns, seconds, "http_wrk_post_item_1k_c256", *health,
+              "wrk round " + std::to_string(round));
 }
 
 void HttpBenchmarks(const Options& options) {
