@@ -51,6 +51,24 @@ TEST(ErrorsTest, EveryErrorHasTheContractShape) {
   EXPECT_EQ(unauth.headers[0].first, "WWW-Authenticate");
 }
 
+// A message quotes what the client sent, which need not be UTF-8 (a raw
+// byte in a query name, found by fuzz/http_fuzz.cc): the body stays valid
+// JSON, each stray byte a U+FFFD, well-formed characters kept.
+TEST(ErrorsTest, AMessageQuotingBytesThatAreNotUtf8IsStillJson) {
+  const std::string sent =
+      "auth\xE0\xE0orisation \xC3\xA9t\xC3\xA9 \xED\xA0\x80 \xF4\x90\x80\x80 \xC0\xAF";
+  HttpResponse r =
+      ErrorResponse(Status::InvalidArgument("query: unknown parameter \"" + sent + "\""));
+  EXPECT_EQ(r.status, 400);
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(std::string(v.at("error").at("message").as_string()),
+            "query: unknown parameter \"auth" + fffd + fffd + "orisation \xC3\xA9t\xC3\xA9 " +
+                fffd + fffd + fffd + " " + fffd + fffd + fffd + fffd + " " + fffd + fffd + "\"");
+}
+
 TEST(ErrorsTest, LegalRefusalListsTheViolations) {
   HttpResponse r = LegalRefusal(
       {{"technique.duration", "L. 852-3", "duration_days: got 31, want <= 30"}}, "req_1");
