@@ -118,6 +118,18 @@ TEST(RouterTest, ParsesQueries) {
   EXPECT_EQ(q->at("flag"), "");
   EXPECT_FALSE(ParseQuery("a=1&a=2").ok());
   EXPECT_FALSE(ParseQuery("a=%4").ok());
+  // UTF-8, raw or escaped, passes; anything else is refused by name.
+  auto utf8 = ParseQuery("target=%C3%A9t%C3%A9&b=\xC3\xA9");
+  ASSERT_TRUE(utf8.ok()) << utf8.status().ToString();
+  EXPECT_EQ(utf8->at("target"), "\xC3\xA9t\xC3\xA9");
+  for (std::string_view bad : {"authorisation=aut_00%F1%FF%FF%FF00",
+                               "a\xE0\xE0"
+                               "b=1",
+                               "x=%C0%AF"}) {
+    auto q = ParseQuery(bad);
+    ASSERT_FALSE(q.ok()) << bad;
+    EXPECT_EQ(q.status().message(), "query: not UTF-8");
+  }
 }
 
 TEST(ApiTest, RequestOpinionDecisionAuthorisation) {

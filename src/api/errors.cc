@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/utf8.h"
 #include "service/codec.h"
 #include "service/vault.h"
 
@@ -64,55 +65,11 @@ Mapping Map(HttpError e) {
   return {500, "INTERNAL"};
 }
 
-// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
-// overlong form, no surrogate, at most U+10FFFF), 0 if there is none.
-size_t Utf8SequenceAt(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  return n;
-}
-
-// `text` with each byte that is not part of well-formed UTF-8 replaced by
-// U+FFFD: messages quote what the client sent, and a JSON text must be
-// UTF-8 (RFC 8259), which boost::json does not check when it serialises.
-std::string ValidUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8SequenceAt(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
-
 HttpResponse Body(Mapping m, std::string_view message, json::array violations) {
   HttpResponse r;
   r.status = m.status;
+  // Messages quote what the client sent, and a JSON text must be UTF-8
+  // (RFC 8259), which boost::json does not check when it serialises.
   json::object error{
       {"code", m.code}, {"message", ValidUtf8(message)}, {"violations", std::move(violations)}};
   r.body = json::serialize(json::object{{"error", std::move(error)}});

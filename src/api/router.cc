@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/utf8.h"
+
 namespace cloison::api {
 namespace {
 
@@ -121,6 +123,9 @@ Result<std::string> PercentDecode(std::string_view s, bool plus_is_space, std::s
     if (c == '\0') return Status::InvalidArgument(std::string(what) + ": NUL byte");
     out += c;
   }
+  // The API's text is UTF-8: ids and values go into events, whose
+  // canonical JSON must be.
+  if (!IsUtf8(out)) return Status::InvalidArgument(std::string(what) + ": not UTF-8");
   return out;
 }
 

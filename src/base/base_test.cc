@@ -7,6 +7,7 @@
 #include "base/id.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "base/utf8.h"
 
 namespace cloison {
 namespace {
@@ -109,4 +110,17 @@ TEST(IdTest, TimeOrderedIdsIncreaseAndCarryTheirTime) {
 }
 
 }  // namespace
+TEST(Utf8Test, WellFormedPassesAndEachStrayByteBecomesAReplacement) {
+  EXPECT_TRUE(IsUtf8(""));
+  EXPECT_TRUE(IsUtf8("ascii \xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x92"));
+  // Overlong, surrogate, past U+10FFFF, truncated, a lone continuation.
+  for (std::string_view bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "\x80"})
+    EXPECT_FALSE(IsUtf8(bad)) << bad.size();
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(ValidUtf8("a\xC3\xA9" "b"), "a\xC3\xA9" "b");
+  EXPECT_EQ(ValidUtf8("a\xE0\xE0z"), "a" + r + r + "z");
+  EXPECT_EQ(ValidUtf8("\xE2\x82"), r + r);
+  EXPECT_TRUE(IsUtf8(ValidUtf8("\xFF\xFE\xED\xA0\x80\xC3")));
+}
+
 }  // namespace cloison

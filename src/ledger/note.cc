@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 
+#include "base/utf8.h"
 #include "crypto/secret.h"
 #include "crypto/sha256.h"
 
@@ -65,36 +66,6 @@ std::optional<uint32_t> ParseKeyIdHex(std::string_view s) {
     id = id << 4 | static_cast<uint32_t>(v);
   }
   return id;
-}
-
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if it is not
-// the shortest encoding of a scalar value (overlong, surrogate, > U+10FFFF,
-// truncated).
-size_t DecodeUtf8(std::string_view s, size_t i, char32_t& cp) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c0 = b(0);
-  if (c0 < 0x80) {
-    cp = c0;
-    return 1;
-  }
-  size_t n;
-  char32_t min;
-  if ((c0 & 0xE0) == 0xC0) {
-    n = 2, cp = c0 & 0x1F, min = 0x80;
-  } else if ((c0 & 0xF0) == 0xE0) {
-    n = 3, cp = c0 & 0x0F, min = 0x800;
-  } else if ((c0 & 0xF8) == 0xF0) {
-    n = 4, cp = c0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b(k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
 }
 
 // Unicode White_Space (what Go's unicode.IsSpace reports), which key names
