@@ -109,7 +109,6 @@ TEST(IdTest, TimeOrderedIdsIncreaseAndCarryTheirTime) {
   EXPECT_NE(other.Next("itm").substr(4), TimeOrderedIdGenerator().Next("itm").substr(4));
 }
 
-}  // namespace
 TEST(Utf8Test, WellFormedPassesAndEachStrayByteBecomesAReplacement) {
   EXPECT_TRUE(IsUtf8(""));
   EXPECT_TRUE(IsUtf8("ascii \xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x92"));
@@ -123,4 +122,5 @@ TEST(Utf8Test, WellFormedPassesAndEachStrayByteBecomesAReplacement) {
   EXPECT_TRUE(IsUtf8(ValidUtf8("\xFF\xFE\xED\xA0\x80\xC3")));
 }
 
+}  // namespace
 }  // namespace cloison
