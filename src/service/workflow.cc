@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "authz/workflow.h"
+#include "base/utf8.h"
 #include "crypto/sha256.h"
 #include "service/codec.h"
 #include "service/event.h"
@@ -114,6 +115,9 @@ Workflow::Workflow(store::Store& store, const rules::Rulebook& book, const Clock
 
 Result<Principal> Workflow::AddPrincipal(Principal p) {
   if (p.name.empty()) return Status::InvalidArgument("name: missing");
+  // Its record is JSON, which is UTF-8: a name given on a command line may
+  // not be.
+  if (!IsUtf8(p.name)) return Status::InvalidArgument("name: not UTF-8");
   if (p.role == Role::kServiceAgent || p.role == Role::kRndAgent) {
     if (p.service.empty()) return Status::InvalidArgument("service: required for this role");
     if (!book_.FindService(p.service))

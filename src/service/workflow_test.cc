@@ -149,6 +149,20 @@ TEST_F(WorkflowTest, UnlawfulRequestIsRecordedAsRefusedWithArticles) {
   EXPECT_EQ(dec.status().code(), Code::kFailedPrecondition);
 }
 
+TEST_F(WorkflowTest, APrincipalsNameMustBeUtf8AndNothingIsRecordedOtherwise) {
+  const size_t before = Events().size();
+  auto bad = wf_->AddPrincipal({"", "agent \xE9t\xE9", Role::kCnctr, "", ""});  // Latin-1
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "name: not UTF-8");
+  EXPECT_EQ(Events().size(), before);
+  auto good = wf_->AddPrincipal({"", "agent \xC3\xA9t\xC3\xA9", Role::kCnctr, "", ""});
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  auto read = wf_->GetPrincipal(good->id);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->name, "agent \xC3\xA9t\xC3\xA9");
+}
+
 TEST_F(WorkflowTest, RolesAndSeparationOfDuties) {
   Principal collector = Add("c", Role::kCollector);
   EXPECT_EQ(wf_->SubmitRequest(collector, Draft("L851-4", {"4"}, 30)).status().code(),
