@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -45,13 +46,32 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// What Shutdown needs to reach a connection; touched only on its context's
-// thread.
+using SteadyClock = std::chrono::steady_clock;
+constexpr SteadyClock::time_point kNever = SteadyClock::time_point::max();
+
+// What Shutdown and the context's watchdog need to reach a connection;
+// touched only on its context's thread.
 struct SessionState {
   asio::any_io_executor executor;
-  beast::tcp_stream* tcp = nullptr;
-  bool busy = false;  // between a request's headers and its answer
+  size_t context = 0;                         // index of its io_context
+  tcp::socket* socket = nullptr;              // while the session runs
+  SteadyClock::time_point deadline = kNever;  // its I/O in progress is cut off after
+  bool busy = false;                          // between a request's headers and its answer
   bool alive = true;
+};
+
+// Timeouts without a timer per read and write: each I/O step of a session
+// sets its deadline (a store), and one timer per context looks at the
+// deadlines of its sessions every `tick`, cancelling the socket of any past
+// its own (its I/O then fails with operation_aborted). Beast's tcp_stream
+// armed, cancelled and completed a timer for every read and every write.
+// A deadline is kept at most one tick late. Touched only on its context's
+// thread.
+struct Watchdog {
+  explicit Watchdog(asio::io_context& ioc) : timer(ioc) {}
+  asio::steady_timer timer;
+  std::vector<SessionState*> sessions;
+  bool armed = false;
 };
 
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
@@ -106,11 +126,23 @@ struct Server::Impl {
       : api(a),
         options(o),
         iocs(MakeContexts(o.threads)),
+        tick(TickFor(o)),
         ctx(ssl::context::tls_server),
         acceptor(*iocs.front()),
         signals(*iocs.front()),
         handlers(static_cast<size_t>(o.handler_threads)) {
-    for (auto& c : iocs) keep.emplace_back(asio::make_work_guard(*c));
+    for (auto& c : iocs) {
+      keep.emplace_back(asio::make_work_guard(*c));
+      watchdogs.push_back(std::make_unique<Watchdog>(*c));
+    }
+  }
+
+  // A quarter of the shortest timeout, within 5 ms..250 ms.
+  static SteadyClock::duration TickFor(const ServerOptions& o) {
+    auto shortest = std::min({o.handshake_timeout, o.idle_timeout, o.read_timeout, o.write_timeout,
+                              std::chrono::milliseconds(1000)});
+    return std::clamp<SteadyClock::duration>(shortest / 4, std::chrono::milliseconds(5),
+                                             std::chrono::milliseconds(250));
   }
 
   // One io_context per I/O thread, each run by that thread alone: a
@@ -128,6 +160,10 @@ struct Server::Impl {
   asio::awaitable<void> Accept();
   asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<SessionState> state);
   void Shutdown();
+  // On the session's context: watched from now on, until Unwatch.
+  void Watch(SessionState* s);
+  void Unwatch(SessionState* s);
+  void Arm(Watchdog& w);
   // api.HandleAsync(in), started here or on the handler pool
   // (options.ingest_checks_on_io_threads); completes on the calling
   // coroutine's context with the answer to build.
@@ -140,6 +176,8 @@ struct Server::Impl {
   // Keeps every io_context running while there is no connection on it;
   // reset by Shutdown, after which each returns once its connections end.
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;
+  std::vector<std::unique_ptr<Watchdog>> watchdogs;  // one per io_context, same order
+  SteadyClock::duration tick;
   size_t next_context = 0;  // round robin of new connections; Accept's only
   ssl::context ctx;
   tcp::acceptor acceptor;
@@ -189,7 +227,8 @@ Status Server::Impl::Configure(const TlsFiles& tls) {
 
 asio::awaitable<void> Server::Impl::Accept() {
   for (;;) {
-    asio::io_context& home = *iocs[next_context++ % iocs.size()];
+    size_t context = next_context++ % iocs.size();
+    asio::io_context& home = *iocs[context];
     auto [ec, socket] = co_await acceptor.async_accept(home, kTuple);
     if (ec) {
       if (stopping_flag.load() || ec == asio::error::operation_aborted) co_return;
@@ -201,6 +240,7 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     auto state = std::make_shared<SessionState>();
     state->executor = socket.get_executor();
+    state->context = context;
     {
       std::lock_guard<std::mutex> lock(mu);
       if (stopping) co_return;
@@ -228,6 +268,41 @@ asio::awaitable<void> Server::Impl::Accept() {
   }
 }
 
+void Server::Impl::Watch(SessionState* s) {
+  Watchdog& w = *watchdogs[s->context];
+  w.sessions.push_back(s);
+  if (!w.armed) Arm(w);
+}
+
+void Server::Impl::Unwatch(SessionState* s) {
+  Watchdog& w = *watchdogs[s->context];
+  auto it = std::find(w.sessions.begin(), w.sessions.end(), s);
+  if (it != w.sessions.end()) {
+    *it = w.sessions.back();
+    w.sessions.pop_back();
+  }
+  // Its pending wait would keep the context running (and Wait waiting) for
+  // up to a tick after its last connection.
+  if (w.sessions.empty()) w.timer.cancel();
+}
+
+void Server::Impl::Arm(Watchdog& w) {
+  w.armed = true;
+  w.timer.expires_after(tick);
+  w.timer.async_wait([this, &w](const boost::system::error_code&) {
+    w.armed = false;
+    auto now = SteadyClock::now();
+    for (SessionState* s : w.sessions) {
+      if (s->socket && now >= s->deadline) {
+        s->deadline = kNever;
+        boost::system::error_code ignored;
+        s->socket->cancel(ignored);
+      }
+    }
+    if (!w.sessions.empty()) Arm(w);
+  });
+}
+
 asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
                                             std::shared_ptr<SessionState> state) {
   std::string peer;
@@ -236,12 +311,14 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     auto ep = socket.remote_endpoint(ec);
     if (!ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), ctx);
-  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
-  state->tcp = &tcp;
+  ssl::stream<tcp::socket> stream(std::move(socket), ctx);
+  state->socket = &stream.next_layer();
+  Watch(state.get());
+  auto expires_after = [&](SteadyClock::duration d) { state->deadline = SteadyClock::now() + d; };
   auto finish = [&] {
     state->alive = false;
-    state->tcp = nullptr;
+    state->socket = nullptr;
+    Unwatch(state.get());
     std::lock_guard<std::mutex> lock(mu);
     for (auto it = sessions.begin(); it != sessions.end(); ++it) {
       if (it->second == state) {
@@ -253,19 +330,51 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
                            static_cast<int64_t>(sessions.size()));
   };
 
-  tcp.expires_after(options.handshake_timeout);
+  expires_after(options.handshake_timeout);
   auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
   if (hec) {
     Count("cloison_tls_handshake_failures_total", "TLS handshakes that failed or timed out.");
     Log(LogLevel::kDebug, "tls.handshake_failed",
         "peer=" + peer + " error=\"" + hec.message() + "\"");
+    boost::system::error_code ignored;
+    stream.next_layer().close(ignored);
     finish();
     co_return;
   }
   PeerCertificate peer_cert = PeerCertificateOf(stream.native_handle());
   const std::string& cn = peer_cert.cn;
 
+  // Bytes read and not parsed yet: the rest of a read, or the next request
+  // of a client that pipelines.
   beast::flat_buffer buffer;
+  // Feeds `parser` from `buffer`, reading more as needed, until `enough`:
+  // Beast's http::read_some, without its composed operations (one step of
+  // the coroutine per read of the socket, none when the bytes are there).
+  auto fill = [&](http::request_parser<http::string_body>& parser,
+                  auto enough) -> asio::awaitable<boost::system::error_code> {
+    boost::system::error_code ec;
+    while (!enough()) {
+      if (buffer.size() > 0) {
+        size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (!ec && used > 0) continue;
+        if (ec && ec != http::error::need_more) co_return ec;
+        ec = {};
+      }
+      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), kTuple);
+      if (rec == asio::error::eof) {
+        // As Beast: a clean end between requests, else what is missing.
+        if (!parser.got_some()) co_return http::error::end_of_stream;
+        parser.put_eof(ec);
+        if (!ec && !enough()) ec = http::error::partial_message;
+        co_return ec;
+      }
+      if (rec) co_return rec;
+      buffer.commit(n);
+    }
+    co_return ec;
+  };
+
   bool open = true;
   bool clean = true;  // the loop ended after an answer, not on an error
   while (open && !stopping_flag.load()) {
@@ -275,9 +384,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     // No limit while reading the headers (Beast would check a declared
     // length against it there): the route's limit is known only after.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    tcp.expires_after(options.idle_timeout);
-    auto [rec, rn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
-    auto start = std::chrono::steady_clock::now();
+    expires_after(options.idle_timeout);
+    auto rec = co_await fill(parser, [&] { return parser.is_header_done(); });
+    auto start = SteadyClock::now();
     state->busy = true;
     api::HttpResponse resp;
     bool have_request = false;
@@ -308,17 +417,21 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         open = false;
       } else {
         parser.body_limit(limit);
-        if (req[http::field::expect] == "100-continue") {
-          http::response<http::empty_body> cont{http::status::continue_, req.version()};
-          tcp.expires_after(options.write_timeout);
-          auto [cec, cn2] = co_await http::async_write(stream, cont, kTuple);
+        if (req[http::field::expect] == "100-continue" && !parser.is_done()) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          expires_after(options.write_timeout);
+          auto [cec, cn2] = co_await asio::async_write(
+              stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
           if (cec) {
             clean = false;
             break;
           }
         }
-        tcp.expires_after(options.read_timeout);
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+        expires_after(options.read_timeout);
+        // The body in as few steps as the bytes allow (usually in the read
+        // that brought the headers).
+        parser.eager(true);
+        auto bec = co_await fill(parser, [&] { return parser.is_done(); });
         if (bec == http::error::body_limit) {
           resp = api.BodyTooLarge(std::string(req.method_string()), std::string(req.target()),
                                   std::nullopt);
@@ -339,6 +452,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         }
       }
     }
+    // Not reading nor writing until the answer is written: the time a
+    // request takes is not the client's.
+    state->deadline = kNever;
     unsigned version = 11;
     std::string method = "-", path = "-";
     if (parser.is_header_done()) {
@@ -373,11 +489,11 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
       }
     }
     if (stopping_flag.load()) open = false;
-    http::response<http::string_body> res = ToBeastResponse(resp, version, open);
-    tcp.expires_after(options.write_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - start);
+    std::string wire = SerializeResponse(resp, version, open);
+    expires_after(options.write_timeout);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+    state->deadline = kNever;
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);
     // Access log: what was asked and answered, never content nor credentials.
     if (LogEnabled(LogLevel::kInfo))
       Log(LogLevel::kInfo, "http.access",
@@ -397,12 +513,12 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
   state->busy = true;
   if (clean) {
     // Close the TLS session politely, but never wait long for the peer.
-    tcp.expires_after(std::chrono::milliseconds(500));
+    expires_after(std::chrono::milliseconds(500));
     co_await stream.async_shutdown(kTuple);
   }
   boost::system::error_code ignored;
-  tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  tcp.close();
+  stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.next_layer().close(ignored);
   finish();
 }
 
@@ -454,7 +570,8 @@ void Server::Impl::Shutdown() {
   // now; the others finish their request and close.
   for (auto& s : open) {
     asio::post(s->executor, [s] {
-      if (s->alive && !s->busy && s->tcp) s->tcp->cancel();
+      boost::system::error_code ignored;
+      if (s->alive && !s->busy && s->socket) s->socket->cancel(ignored);
     });
   }
 }

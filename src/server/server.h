@@ -35,7 +35,9 @@ struct ServerOptions {
   size_t header_limit = 16 * 1024;        // request line and headers
   // The TLS handshake, then each request's headers (also the wait for the
   // next request on a kept-alive connection), then its body, must each
-  // arrive within these; a slow client is cut off, not waited for.
+  // arrive within these; a slow client is cut off, not waited for. Checked
+  // every quarter of the shortest (5 ms to 250 ms): a client may have up
+  // to that much more.
   std::chrono::milliseconds handshake_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds read_timeout{30'000};

@@ -454,5 +454,50 @@ TEST(WireTest, ParsesRequestsWithinTheLimits) {
   EXPECT_EQ(SafePath("/a b"), "<unprintable>");
 }
 
+// What SerializeResponse writes, read back by Beast's own response parser.
+boost::beast::http::response<boost::beast::http::string_body> ReadBack(const std::string& wire) {
+  namespace http = boost::beast::http;
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);
+  boost::beast::error_code ec;
+  size_t used = parser.put(boost::asio::buffer(wire), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(used, wire.size());
+  EXPECT_TRUE(parser.is_done());
+  return parser.release();
+}
+
+TEST(WireTest, SerializesAnswersThatBeastReadsBack) {
+  namespace http = boost::beast::http;
+  api::HttpResponse resp;
+  resp.status = 422;
+  resp.body = R"({"error":{"code":"LEGAL_REFUSAL"}})";
+  resp.headers = {{"Location", "/v1/requests/req_1"}};
+  auto r = ReadBack(SerializeResponse(resp, 11, true));
+  EXPECT_EQ(r.result_int(), 422);
+  EXPECT_EQ(r.reason(), "Unprocessable Entity");
+  EXPECT_EQ(r.version(), 11);
+  EXPECT_EQ(r[http::field::content_type], "application/json");
+  EXPECT_EQ(r[http::field::cache_control], "no-store");
+  EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(r[http::field::location], "/v1/requests/req_1");
+  EXPECT_EQ(r[http::field::content_length], std::to_string(resp.body.size()));
+  EXPECT_EQ(r.body(), resp.body);
+  EXPECT_TRUE(r.keep_alive());
+  EXPECT_FALSE(ReadBack(SerializeResponse(resp, 11, false)).keep_alive());
+  // HTTP/1.0 closes unless told otherwise.
+  auto old = ReadBack(SerializeResponse(resp, 10, true));
+  EXPECT_EQ(old.version(), 10);
+  EXPECT_TRUE(old.keep_alive());
+  EXPECT_FALSE(ReadBack(SerializeResponse(resp, 10, false)).keep_alive());
+  // An empty body is still delimited.
+  api::HttpResponse empty;
+  empty.content_type = "text/plain";
+  auto e = ReadBack(SerializeResponse(empty, 11, true));
+  EXPECT_EQ(e.result_int(), 200);
+  EXPECT_EQ(e[http::field::content_length], "0");
+  EXPECT_EQ(e.body(), "");
+}
+
 }  // namespace
 }  // namespace cloison::server

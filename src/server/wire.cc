@@ -18,17 +18,35 @@ api::HttpRequest ToApiRequest(BeastRequest req, const std::string& client_cert_c
   return in;
 }
 
-BeastResponse ToBeastResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive) {
-  BeastResponse res{static_cast<http::status>(resp.status), version};
-  res.set(http::field::content_type, resp.content_type);
+std::string SerializeResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive) {
+  std::string_view reason = http::obsolete_reason(static_cast<http::status>(resp.status));
+  std::string length = std::to_string(resp.body.size());
+  size_t headers = 0;
+  for (const auto& [k, v] : resp.headers) headers += k.size() + v.size() + 4;
+  std::string out;
+  out.reserve(160 + reason.size() + resp.content_type.size() + headers + resp.body.size());
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(resp.status);
+  out += ' ';
+  out += reason;
+  out += "\r\nContent-Type: ";
+  out += resp.content_type;
   // Answers carry personal data and legal records: never cached.
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  for (const auto& [k, v] : resp.headers) res.set(k, v);
-  res.keep_alive(keep_alive);
-  res.body() = resp.body;
-  res.prepare_payload();
-  return res;
+  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  for (const auto& [k, v] : resp.headers) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  // HTTP/1.1 keeps the connection unless told; 1.0 closes it unless told.
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  out += length;
+  out += "\r\n\r\n";
+  out += resp.body;
+  return out;
 }
 
 std::string SafePath(std::string_view target) {

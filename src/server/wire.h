@@ -14,13 +14,16 @@
 namespace cloison::server {
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
 // `client_cert_cn`, `client_cert_serial`: the CN and serial of a verified
 // client certificate, or "".
 api::HttpRequest ToApiRequest(BeastRequest req, const std::string& client_cert_cn,
                               const std::string& client_cert_serial = {});
-BeastResponse ToBeastResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive);
+// The answer as it goes on the wire: status line, headers (Content-Type,
+// Cache-Control: no-store, X-Content-Type-Options: nosniff, the extra ones,
+// Connection as HTTP/1.`version % 10` needs for `keep_alive`,
+// Content-Length), then the body; one buffer, written in one call.
+std::string SerializeResponse(const api::HttpResponse& resp, unsigned version, bool keep_alive);
 
 // The request's path (no query) for the access log: at most 200 bytes of
 // printable ASCII without spaces or quotes, "<unprintable>" otherwise.
