@@ -416,11 +416,12 @@ Result<service::Principal> Api::Authenticate(const HttpRequest& request) {
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     credentials.token = token;
   }
-  // One read transaction for the certificate, the token and the principal
-  // (service/certificates.h): the request sees the store as of its start,
-  // so a revocation committed before it, by this process or by `cloison
-  // user revoke` in another, is refused; nothing is cached across requests.
-  return service::Authenticate(workflow_.store(), workflow_.clock(), credentials);
+  // A revocation committed before the request, by this process or by
+  // `cloison user revoke` in another, is refused: the cache forgets
+  // everything when any credential record changes, which it learns at every
+  // request from the store's change stamp, kept in memory shared by the
+  // processes (service/certificates.h, CredentialCache).
+  return credentials_.Authenticate(workflow_.store(), workflow_.clock(), credentials);
 }
 
 Result<HttpResponse> Api::SetTestClock(const Call& c) {

@@ -217,12 +217,14 @@ class Api {
   Result<HttpResponse> OpenApi(const Call& c);
 
   // Credentials are checked over the workflow's store and clock
-  // (service::Authenticate: the token, the client certificate register and
-  // the principal in one read transaction per request).
+  // (service::CredentialCache: credentials accepted before, while no
+  // credential record has changed, from memory; otherwise the token, the
+  // client certificate register and the principal in one read transaction).
   service::Workflow& workflow_;
   Metrics& metrics_;
   ApiOptions options_;
   Router router_;
+  service::CredentialCache credentials_;
   std::atomic<bool> ready_{true};
   std::mutex sweep_mu_;  // one sweep at a time (RunSweep, POST /retention/sweep)
   // With a vault: POST /v1/items goes through it (group commit). Declared

@@ -1,7 +1,10 @@
 #include "service/certificates.h"
 
+#include <array>
 #include <boost/json.hpp>
+#include <chrono>
 
+#include "crypto/sha256.h"
 #include "service/codec.h"
 #include "service/event.h"
 #include "service/tokens.h"
@@ -13,6 +16,7 @@ namespace json = boost::json;
 
 constexpr const char* kCertificate = "certificate";
 constexpr const char* kPrincipal = "principal";
+constexpr const char* kToken = "token";
 constexpr const char* kActive = "active";
 constexpr const char* kRevoked = "revoked";
 // 20 bytes at most (RFC 5280 4.1.2.2); the CA writes 16.
@@ -198,8 +202,12 @@ Status ClientCertificates::CheckIn(store::ReadTx& tx, std::string_view principal
   return Status::Ok();
 }
 
-Result<Principal> Authenticate(store::Store& store, const Clock& clock,
-                               const Credentials& credentials) {
+namespace {
+
+// Authenticate; `token_ends_at` gets the token's end when a token was
+// accepted.
+Result<Principal> AuthenticateIn(store::Store& store, const Clock& clock,
+                                 const Credentials& credentials, int64_t* token_ends_at) {
   const Status cannot_check = Status::IoError("credentials: cannot check now");
   // Begun on first need, then shared: one snapshot answers every question
   // below, and a request that is refused before any read costs none.
@@ -227,7 +235,7 @@ Result<Principal> Authenticate(store::Store& store, const Clock& clock,
   if (credentials.token) {
     if (!Tokens::WellFormed(*credentials.token)) return Status::InvalidArgument("token: malformed");
     if (!read()) return cannot_check;
-    auto id = Tokens::ResolveIn(*tx, clock.Now(), *credentials.token);
+    auto id = Tokens::ResolveIn(*tx, clock.Now(), *credentials.token, token_ends_at);
     if (!id.ok()) {
       if (id.status().code() == Code::kNotFound || id.status().code() == Code::kFailedPrecondition)
         return Status::InvalidArgument(id.status().message());
@@ -250,6 +258,63 @@ Result<Principal> Authenticate(store::Store& store, const Clock& clock,
   }
   auto p = PrincipalFromJson(rec->body);
   if (!p.ok()) return cannot_check;
+  return p;
+}
+
+}  // namespace
+
+Result<Principal> Authenticate(store::Store& store, const Clock& clock,
+                               const Credentials& credentials) {
+  return AuthenticateIn(store, clock, credentials, nullptr);
+}
+
+std::span<const std::string_view> CredentialCache::WatchedKinds() {
+  static constexpr std::array<std::string_view, 3> kinds{kPrincipal, kToken, kCertificate};
+  return kinds;
+}
+
+Result<Principal> CredentialCache::Authenticate(store::Store& store, const Clock& clock,
+                                                const Credentials& credentials) {
+  // Nothing to remember without credentials.
+  if (!credentials.token && credentials.cert_principal.empty())
+    return AuthenticateIn(store, clock, credentials, nullptr);
+  // Read before the snapshot that would fill an entry: a change committed
+  // in between makes the entry look older than it is (a miss later), never
+  // younger.
+  std::optional<uint64_t> stamp = store.ChangeStamp(WatchedKinds());
+  if (!stamp) return AuthenticateIn(store, clock, credentials, nullptr);
+  std::string key;
+  if (credentials.token) {
+    const auto digest = crypto::Sha256(*credentials.token);
+    key.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+  }
+  key.push_back('\0');
+  key.append(credentials.cert_principal);
+  key.push_back('\0');
+  key.append(credentials.cert_serial);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (stamp_ != *stamp) {
+      entries_.clear();
+      stamp_ = *stamp;
+    }
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      if (now - it->second.filled_at < max_age_ &&
+          (it->second.token_ends_at == 0 || ToMicros(clock.Now()) < it->second.token_ends_at))
+        return it->second.principal;
+      entries_.erase(it);  // too old, or the token expired: the full answer says
+    }
+  }
+  int64_t token_ends_at = 0;
+  Result<Principal> p = AuthenticateIn(store, clock, credentials, &token_ends_at);
+  if (!p.ok()) return p;
+  std::lock_guard lock(mu_);
+  if (stamp_ == *stamp) {
+    if (entries_.size() >= max_entries_) entries_.clear();
+    entries_[key] = Entry{*p, credentials.token ? token_ends_at : 0, now};
+  }
   return p;
 }
 

@@ -28,9 +28,13 @@
 // Thread-safety: thread-safe if the Store is (one transaction per call).
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -117,5 +121,43 @@ struct Credentials {
 // record it cannot decode.
 Result<Principal> Authenticate(store::Store& store, const Clock& clock,
                                const Credentials& credentials);
+
+// Authenticate, remembering what it accepted. A request whose credentials
+// (token, certificate name and serial) were accepted before is answered
+// without reading the store while no record of the kinds credentials are
+// made of (principal, token, certificate) has changed since, which
+// store::Store::ChangeStamp tells from memory shared by every process on
+// the store: a revocation, a new role, a new certificate, committed by this
+// process or by `cloison user ...` in another, empties it before the next
+// request that begins after the commit has returned. An entry is also kept
+// at most `max_age` (a process that died between its commit and the stamp's
+// growth would otherwise leave it unseen). The token's end is judged again
+// at every request, at the clock's now. Refusals are never remembered. At
+// most `max_entries`; when full, it starts over. The kept tokens are their
+// SHA-256, never the tokens. A store without ChangeStamp: nothing kept.
+//
+// Thread-safe.
+class CredentialCache {
+ public:
+  explicit CredentialCache(size_t max_entries = 4096,
+                           std::chrono::steady_clock::duration max_age = std::chrono::seconds(1))
+      : max_entries_(max_entries), max_age_(max_age) {}
+  Result<Principal> Authenticate(store::Store& store, const Clock& clock,
+                                 const Credentials& credentials);
+  // The kinds whose changes it watches.
+  static std::span<const std::string_view> WatchedKinds();
+
+ private:
+  struct Entry {
+    Principal principal;
+    int64_t token_ends_at = 0;  // 0: no token
+    std::chrono::steady_clock::time_point filled_at;
+  };
+  const size_t max_entries_;
+  const std::chrono::steady_clock::duration max_age_;
+  std::mutex mu_;
+  uint64_t stamp_ = 0;                              // guarded by mu_
+  std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
+};
 
 }  // namespace cloison::service

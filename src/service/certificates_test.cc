@@ -153,7 +153,12 @@ class CountingStore final : public store::Store {
   Result<std::unique_ptr<store::WriteTx>> BeginWrite() override { return inner_.BeginWrite(); }
   std::string Backend() const override { return inner_.Backend(); }
   Status Scrub() override { return inner_.Scrub(); }
+  std::optional<uint64_t> ChangeStamp(std::span<const std::string_view> kinds) override {
+    ++stamps;
+    return inner_.ChangeStamp(kinds);
+  }
   int reads = 0;
+  int stamps = 0;  // ChangeStamp calls
 
  private:
   store::Store& inner_;
@@ -193,6 +198,124 @@ TEST_F(CertificatesTest, AuthenticateReadsOnceAndNotForMalformedInput) {
   EXPECT_EQ(reads({.token = *t, .cert_principal = bob_}, Code::kInvalidArgument), 1);
   EXPECT_EQ(reads({.cert_principal = bob_, .cert_serial = "1a2b3c"}, Code::kInvalidArgument), 1);
   EXPECT_EQ(reads({.cert_principal = "prn_ffffffffffffffff"}, Code::kInvalidArgument), 1);
+}
+
+// The cache answers a repeated request with one statement and no read
+// transaction, and forgets everything the moment a credential changes.
+TEST_F(CertificatesTest, CredentialCacheAnswersFromMemoryUntilACredentialChanges) {
+  ClientCertificates certs(*store_, clock_);
+  ASSERT_TRUE(certs.Register(alice_, Ref("1a2b3c")).ok());
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+  auto tb = tokens.Issue({bob_, "cnctr", Role::kCnctr, "", ""});
+  ASSERT_TRUE(t.ok() && tb.ok());
+  CountingStore counting(*store_);
+  CredentialCache cache;
+  auto reads = [&](const Credentials& c, Code want) {
+    counting.reads = 0;
+    auto p = cache.Authenticate(counting, clock_, c);
+    EXPECT_EQ(p.status().code(), want) << p.status().ToString();
+    return counting.reads;
+  };
+  const Credentials by_token{.token = *t};
+  const Credentials by_cert{.cert_principal = alice_, .cert_serial = "1a2b3c"};
+  EXPECT_EQ(reads(by_token, Code::kOk), 1);
+  EXPECT_EQ(reads(by_token, Code::kOk), 0);
+  EXPECT_EQ(reads(by_cert, Code::kOk), 1);
+  EXPECT_EQ(reads(by_cert, Code::kOk), 0);
+  EXPECT_EQ(reads({.token = *tb}, Code::kOk), 1);
+  // Refusals are never remembered.
+  const std::string unknown_token = "cloison_" + std::string(64, 'a');
+  const Credentials unknown{.token = unknown_token};
+  EXPECT_EQ(reads(unknown, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads(unknown, Code::kInvalidArgument), 1);
+  // A change to any credential (a new certificate for bob) forgets every
+  // entry: the next requests read again.
+  ASSERT_TRUE(certs.Register(bob_, Ref("beef")).ok());
+  EXPECT_EQ(reads(by_token, Code::kOk), 1);
+  EXPECT_EQ(reads(by_token, Code::kOk), 0);
+  // Alice revoked: her token and certificate are refused at once, bob's
+  // token still passes.
+  ASSERT_TRUE(RevokePrincipal(*store_, clock_, alice_, "system").ok());
+  EXPECT_EQ(reads(by_token, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads(by_cert, Code::kInvalidArgument), 1);
+  EXPECT_EQ(reads({.token = *tb}, Code::kOk), 1);
+  EXPECT_GT(counting.stamps, 0);
+}
+
+// `cloison user revoke` runs in another process, with a store of its own on
+// the same file: the server's cache sees that revocation before its next
+// request too.
+TEST_F(CertificatesTest, CredentialCacheSeesARevocationByAnotherStoreOnTheFile) {
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+  ASSERT_TRUE(t.ok());
+  CredentialCache cache;
+  ASSERT_TRUE(cache.Authenticate(*store_, clock_, {.token = *t}).ok());
+  ASSERT_TRUE(cache.Authenticate(*store_, clock_, {.token = *t}).ok());
+  {
+    auto other = store::OpenSqlite(dir_ + "/cloison.db");
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(RevokePrincipal(**other, clock_, alice_, "system").ok());
+  }
+  auto p = cache.Authenticate(*store_, clock_, {.token = *t});
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument) << p.status().ToString();
+  EXPECT_NE(p.status().message().find("revoked"), std::string::npos) << p.status().ToString();
+}
+
+// A remembered token is judged against the clock at every request.
+TEST_F(CertificatesTest, CredentialCacheRefusesATokenOnceItHasExpired) {
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""}, std::chrono::hours(1));
+  ASSERT_TRUE(t.ok());
+  CountingStore counting(*store_);
+  CredentialCache cache;
+  ASSERT_TRUE(cache.Authenticate(counting, clock_, {.token = *t}).ok());
+  clock_.Advance(std::chrono::minutes(59));
+  counting.reads = 0;
+  ASSERT_TRUE(cache.Authenticate(counting, clock_, {.token = *t}).ok());
+  EXPECT_EQ(counting.reads, 0);
+  clock_.Advance(std::chrono::minutes(1));
+  auto p = cache.Authenticate(counting, clock_, {.token = *t});
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("expired"), std::string::npos) << p.status().ToString();
+}
+
+// An entry is kept at most max_age, whatever the stamp says.
+TEST_F(CertificatesTest, CredentialCacheKeepsAnEntryAtMostMaxAge) {
+  Tokens tokens(*store_, clock_);
+  auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+  ASSERT_TRUE(t.ok());
+  CountingStore counting(*store_);
+  CredentialCache ageless(16, std::chrono::seconds(0));
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(ageless.Authenticate(counting, clock_, {.token = *t}).ok());
+  EXPECT_EQ(counting.reads, 3);
+  counting.reads = 0;
+  CredentialCache kept(16, std::chrono::hours(1));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(kept.Authenticate(counting, clock_, {.token = *t}).ok());
+  EXPECT_EQ(counting.reads, 1);
+}
+
+// Bounded: past max_entries it starts over, and still answers right.
+TEST_F(CertificatesTest, CredentialCacheIsBounded) {
+  Tokens tokens(*store_, clock_);
+  std::vector<std::string> issued;
+  for (int i = 0; i < 5; ++i) {
+    auto t = tokens.Issue({alice_, "gic", Role::kGic, "", ""});
+    ASSERT_TRUE(t.ok());
+    issued.push_back(*t);
+  }
+  CountingStore counting(*store_);
+  CredentialCache cache(2);
+  for (int round = 0; round < 2; ++round)
+    for (const std::string& t : issued) {
+      auto p = cache.Authenticate(counting, clock_, {.token = t});
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+      EXPECT_EQ(p->id, alice_);
+    }
+  // Five tokens through two places: most requests read.
+  EXPECT_GE(counting.reads, 8);
 }
 
 TEST_F(CertificatesTest, AuthenticateSaysWhatWasWrong) {

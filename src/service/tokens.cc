@@ -115,7 +115,8 @@ Result<std::string> Tokens::Resolve(std::string_view token) const {
   return ResolveIn(*tx, clock_.Now(), token);
 }
 
-Result<std::string> Tokens::ResolveIn(store::ReadTx& tx, Time now, std::string_view token) {
+Result<std::string> Tokens::ResolveIn(store::ReadTx& tx, Time now, std::string_view token,
+                                      int64_t* ends_at) {
   if (!WellFormed(token)) return Status::NotFound("token: malformed");
   auto rec = tx.Get(kToken, HashId(token));
   if (!rec.ok()) {
@@ -125,6 +126,7 @@ Result<std::string> Tokens::ResolveIn(store::ReadTx& tx, Time now, std::string_v
   if (rec->state != kActive) return Status::FailedPrecondition("token: revoked");
   if (ToMicros(now) >= rec->ends_at)
     return Status::FailedPrecondition("token: expired at " + FormatTime(FromMicros(rec->ends_at)));
+  if (ends_at != nullptr) *ends_at = rec->ends_at;
   return rec->body;
 }
 

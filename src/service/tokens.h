@@ -56,7 +56,10 @@ class Tokens {
   // The same, read in `tx` and judged at `now`, so that a caller can read
   // the token, the principal and a certificate in one snapshot (one read
   // transaction; service/certificates.h, Authenticate).
-  static Result<std::string> ResolveIn(store::ReadTx& tx, Time now, std::string_view token);
+  // `ends_at`, if not null, gets the token's end (microseconds since the
+  // epoch) when it resolves.
+  static Result<std::string> ResolveIn(store::ReadTx& tx, Time now, std::string_view token,
+                                       int64_t* ends_at = nullptr);
   // True if `token` has the shape of an issued token ("cloison_" + 64
   // lower-case hex digits): a malformed one is refused without reading.
   static bool WellFormed(std::string_view token);

@@ -37,7 +37,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -154,6 +156,18 @@ class Store {
   // any thread, while another write transaction is open. Default: nothing
   // to do (every commit is durable).
   virtual Status Sync() { return Status::Ok(); }
+  // A stamp of the changes to the records of `kinds`: it grows once a
+  // transaction that put, deleted or retired one of them has committed, in
+  // this process or in any other using the same store, before that
+  // transaction's Commit() returns. Read before a read transaction, it lets
+  // a caller keep what it read for as long as the stamp stays the same
+  // (service::CredentialCache). It may also grow when nothing of `kinds`
+  // changed. Costs no read of the store. nullopt: the backend cannot tell
+  // (the default), and nothing may be kept.
+  virtual std::optional<uint64_t> ChangeStamp(std::span<const std::string_view> kinds) {
+    (void)kinds;
+    return std::nullopt;
+  }
   // The backend's name: "sqlite" or "postgres".
   virtual std::string Backend() const = 0;
   // Makes committed deletions unrecoverable from the backend's own files

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/change_signal.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/queries.h"
@@ -55,8 +56,10 @@ Status RunCached(Connection& conn, const std::string& sql, std::string_view purp
 
 class Engine {
  public:
-  Engine(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)),
+  Engine(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer,
+         std::unique_ptr<ChangeSignal> changes)
+      : changes_(std::move(changes)),
+        path_(std::move(path)),
         // Absolute now, as SQLite made it when it opened the file: a later
         // change of the working directory must not make Sync miss it.
         wal_path_(AbsolutePath(path_) + "-wal"),
@@ -68,6 +71,8 @@ class Engine {
     idle_readers_.clear();
     writer_.reset();
   }
+
+  ChangeSignal& changes() { return *changes_; }
 
   // A read connection with a pinned snapshot (BEGIN + first read done).
   Result<std::unique_ptr<Connection>> AcquireReader() {
@@ -169,6 +174,7 @@ class Engine {
   int busy_timeout_ms() const { return options_.busy_timeout_ms; }
 
  private:
+  const std::unique_ptr<ChangeSignal> changes_;  // shared with the other processes
   const std::string path_;
   const std::string wal_path_;
   const SqliteOptions options_;
@@ -253,6 +259,7 @@ class SqliteWriteTx final : public WriteTx {
     RETURN_IF_ERROR(ValidateRecord(record));
     RETURN_IF_ERROR(Watch(PutRecord(conn(), record)));
     ++records_put_;
+    changed_ |= ChangeSignal::SlotBit(record.kind);
     return Status::Ok();
   }
 
@@ -265,6 +272,7 @@ class SqliteWriteTx final : public WriteTx {
     ASSIGN_OR_RETURN(bool deleted, Watch(DeleteRecord(conn(), kind, id)));
     if (!deleted) return Status::NotFound("store: no " + kind + " with id " + id + " to delete");
     ++records_put_;
+    changed_ |= ChangeSignal::SlotBit(kind);
     return Status::Ok();
   }
 
@@ -287,6 +295,7 @@ class SqliteWriteTx final : public WriteTx {
     ASSIGN_OR_RETURN(int64_t n,
                      Watch(RetireRecords(conn(), kind, group, from_id, to_id, ends_at, body)));
     records_put_ += n;
+    if (n > 0) changed_ |= ChangeSignal::SlotBit(kind);
     return n;
   }
 
@@ -322,7 +331,12 @@ class SqliteWriteTx final : public WriteTx {
           " record(s) but appended no event (a state change commits with its event)");
     }
     Status s = RunCached(conn(), "COMMIT", "commit");
+    const bool ended = conn().InAutocommit();
     Finish();  // rolls back if COMMIT failed and left the transaction open
+    // After the commit, before its caller hears of it. Also when COMMIT
+    // failed but ended the transaction (committed or not, unknown here):
+    // the stamp may grow for nothing, never stay the same after a change.
+    if ((s.ok() || ended) && changed_ != 0) engine_->changes().Bump(changed_);
     return s;
   }
 
@@ -374,6 +388,7 @@ class SqliteWriteTx final : public WriteTx {
   int64_t next_index_;
   int64_t records_put_ = 0;
   int64_t events_appended_ = 0;
+  uint64_t changed_ = 0;  // ChangeSignal slots of the kinds changed
   bool open_ = true;
   Status failure_;
 };
@@ -390,6 +405,12 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<WriteTx>> BeginWrite() override { return Begin(false); }
   Result<std::unique_ptr<WriteTx>> BeginDeferredWrite() override { return Begin(true); }
   Status Sync() override { return engine_->SyncWal(); }
+
+  std::optional<uint64_t> ChangeStamp(std::span<const std::string_view> kinds) override {
+    uint64_t mask = 0;
+    for (std::string_view k : kinds) mask |= ChangeSignal::SlotBit(k);
+    return engine_->changes().Stamp(mask);
+  }
 
   std::string Backend() const override { return "sqlite"; }
 
@@ -531,7 +552,10 @@ Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const SqliteO
     if (message.rfind("store: ", 0) == 0) message.erase(0, 7);
     return Status(writer.status().code(), "store: open " + path + ": " + message);
   }
-  auto engine = std::make_shared<sqlite::Engine>(path, options, std::move(*writer));
+  Result<std::unique_ptr<sqlite::ChangeSignal>> changes = sqlite::ChangeSignal::Open(path);
+  if (!changes.ok()) return changes.status();
+  auto engine =
+      std::make_shared<sqlite::Engine>(path, options, std::move(*writer), std::move(*changes));
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(engine)));
 }
 

@@ -3,9 +3,11 @@
 // locking across Store instances).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/change_signal.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/queries.h"
 #include "store/store.h"
@@ -863,6 +866,58 @@ TEST_F(SqliteStoreTest, SynchronousNormalStoresToo) {
   auto rx = (*store)->BeginRead();
   ASSERT_TRUE(rx.ok());
   EXPECT_TRUE((*rx)->Get("item", "a").ok());
+}
+
+// ---- Change stamps ----------------------------------------------------------
+
+// A commit that changes a kind grows its stamp, in every store open on the
+// file (another process's, as `cloison user revoke`), before Commit returns;
+// a transaction that ends without committing does not.
+TEST_F(SqliteStoreTest, ChangeStampGrowsAfterACommitInEveryStoreOnTheFile) {
+  auto a = OpenSqlite(path());
+  auto b = OpenSqlite(path());
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::array<std::string_view, 1> token{"token"};
+  const std::array<std::string_view, 1> other{"item"};
+  ASSERT_NE(sqlite::ChangeSignal::SlotBit("token"), sqlite::ChangeSignal::SlotBit("item"));
+  auto before = (*a)->ChangeStamp(token);
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ((*b)->ChangeStamp(token), before);
+  {
+    auto tx = (*b)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->Put(Rec("token", "t1")).ok());
+    ASSERT_TRUE((*tx)->Append(Ev("t1")).ok());
+    // Dropped without Commit: rolled back, nothing to see.
+  }
+  EXPECT_EQ((*a)->ChangeStamp(token), before);
+  {
+    auto tx = (*b)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->Put(Rec("token", "t1")).ok());
+    ASSERT_TRUE((*tx)->Append(Ev("t1")).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto after_put = (*a)->ChangeStamp(token);
+  EXPECT_GT(after_put, before);
+  // Another kind grows its own, and leaves this one as it is.
+  auto other_before = (*a)->ChangeStamp(other);
+  Commit(**b, "i1");
+  EXPECT_EQ((*a)->ChangeStamp(token), after_put);
+  EXPECT_GT((*a)->ChangeStamp(other), other_before);
+  // A deletion counts too.
+  {
+    auto tx = (*a)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->Delete("token", "t1").ok());
+    ASSERT_TRUE((*tx)->Append(Ev("gone")).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  EXPECT_GT((*b)->ChangeStamp(token), after_put);
+  // Beside the database, private to its owner.
+  struct stat st {};
+  ASSERT_EQ(::stat((path() + "-changes").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 }  // namespace
