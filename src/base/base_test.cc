@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/id.h"
@@ -51,6 +54,50 @@ TEST(TimeTest, RejectsMalformedNamingTheField) {
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_NE(t.status().message().find("collected_at"), std::string::npos) << bad;
   }
+}
+
+// FormatTime and FormatDate write digits themselves: each agrees with the
+// obvious snprintf over the whole range ParseTime accepts, with and
+// without fractions, and the text parses back to the same time.
+TEST(TimeTest, FormatsEveryFieldWidthAsSnprintfWould) {
+  auto expect = [](Time t) {
+    auto days = std::chrono::floor<std::chrono::days>(t);
+    Date d{days};
+    auto tod = std::chrono::hh_mm_ss<Duration>(t - days);
+    char buf[64];
+    long long us = tod.subseconds().count();
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d",
+                          static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                          static_cast<unsigned>(d.day()), static_cast<int>(tod.hours().count()),
+                          static_cast<int>(tod.minutes().count()),
+                          static_cast<int>(tod.seconds().count()));
+    if (us != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%06lld", us);
+    std::snprintf(buf + n, sizeof buf - n, "Z");
+    return std::string(buf);
+  };
+  std::vector<Time> times = {*ParseTime("1970-01-01T00:00:00Z"),
+                             *ParseTime("9999-12-31T23:59:59.999999Z"),
+                             *ParseTime("2000-02-29T09:08:07.000001Z"),
+                             *ParseTime("2025-10-05T00:00:00.100000Z")};
+  std::mt19937_64 rng(20261207);
+  const int64_t span = (times[1] - times[0]).count();
+  for (int i = 0; i < 2000; ++i) {
+    Duration off(static_cast<int64_t>(rng() % static_cast<uint64_t>(span)));
+    // Half of them on a whole second, where no fraction is written.
+    if (i % 2) off = std::chrono::floor<std::chrono::seconds>(off);
+    times.push_back(times[0] + off);
+  }
+  for (Time t : times) {
+    std::string got = FormatTime(t);
+    ASSERT_EQ(got, expect(t));
+    auto back = ParseTime(got);
+    ASSERT_TRUE(back.ok()) << got;
+    EXPECT_EQ(*back, t) << got;
+    EXPECT_EQ(FormatDate(DateOf(t)), got.substr(0, 10));
+  }
+  // Outside the years ParseTime accepts, the general path still answers.
+  EXPECT_EQ(FormatDate(Date{std::chrono::year(12345), std::chrono::January, std::chrono::day(2)}),
+            "12345-01-02");
 }
 
 TEST(TimeTest, AddMonthsClampsToMonthEnd) {

@@ -84,32 +84,79 @@ Result<Time> ParseTime(std::string_view text, std::string_view field) {
   return t;
 }
 
+namespace {
+
+// Writes v as exactly n decimal digits at out (v < 10^n).
+char* PutDigits(char* out, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + n;
+}
+
+// "YYYY-MM-DD" at out, for years 0..9999; returns the end.
+char* PutDate(char* out, Date d) {
+  out = PutDigits(out, static_cast<unsigned>(static_cast<int>(d.year())), 4);
+  *out++ = '-';
+  out = PutDigits(out, static_cast<unsigned>(d.month()), 2);
+  *out++ = '-';
+  return PutDigits(out, static_cast<unsigned>(d.day()), 2);
+}
+
+bool FourDigitYear(Date d) {
+  int y = static_cast<int>(d.year());
+  return y >= 0 && y <= 9999;
+}
+
+}  // namespace
+
+// Digit by digit rather than through snprintf: every ingested item's record
+// and event carry several of these (snprintf was 2 % of the server's CPU
+// under ingest; BENCHMARKS.md, "Session 8"). Years outside 0..9999, which
+// ParseTime never yields, keep the general path.
 std::string FormatTime(Time t) {
   auto days = std::chrono::floor<std::chrono::days>(t);
   Date d{days};
   auto tod = std::chrono::hh_mm_ss<Duration>(t - days);
-  char buf[40];
   int64_t us = tod.subseconds().count();
-  if (us == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(d.year()),
+  char buf[40];
+  if (!FourDigitYear(d)) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(d.year()),
                   static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
                   static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
                   static_cast<int>(tod.seconds().count()));
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                  static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()), static_cast<int>(tod.hours().count()),
-                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
-                  static_cast<long long>(us));
+    std::string out = buf;
+    if (us != 0) {
+      std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(us));
+      out += buf;
+    }
+    return out + "Z";
   }
-  return buf;
+  char* p = PutDate(buf, d);
+  *p++ = 'T';
+  p = PutDigits(p, static_cast<unsigned>(tod.hours().count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<unsigned>(tod.minutes().count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<unsigned>(tod.seconds().count()), 2);
+  if (us != 0) {
+    *p++ = '.';
+    p = PutDigits(p, static_cast<unsigned>(us), 6);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::string FormatDate(Date d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
+  if (!FourDigitYear(d)) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    return buf;
+  }
+  char buf[10];
+  return std::string(buf, PutDate(buf, d));
 }
 
 Time StartOf(Date d) { return std::chrono::time_point_cast<Duration>(std::chrono::sys_days(d)); }

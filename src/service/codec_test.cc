@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 namespace cloison::service {
 namespace {
 namespace json = boost::json;
@@ -9,6 +12,41 @@ namespace json = boost::json;
 TEST(CanonicalTest, SortsKeysAndEscapesMinimally) {
   json::value v = json::parse(R"({"b":1,"a":{"z":true,"y":null},"c":["x\n\u0001\"",-2]})");
   EXPECT_EQ(Canonical(v), R"({"a":{"y":null,"z":true},"b":1,"c":["x\n\u0001\"",-2]})");
+}
+
+// Escape looks at eight bytes at a time: every byte value, at every
+// position of strings longer and shorter than a word, comes out as the
+// byte-by-byte rule says.
+TEST(CanonicalTest, EscapesEveryByteAtEveryPosition) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\b') out += "\\b";
+      else if (c == '\f') out += "\\f";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else out += static_cast<char>(c);
+    }
+    return out + "\"";
+  };
+  for (size_t len : {1, 7, 8, 9, 17, 24}) {
+    for (size_t pos = 0; pos < len; ++pos) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s(len, 'a');
+        s[pos] = static_cast<char>(b);
+        std::string got;
+        AppendCanonicalString(got, s);
+        ASSERT_EQ(got, reference(s)) << "len " << len << " pos " << pos << " byte " << b;
+      }
+    }
+  }
 }
 
 TEST(CanonicalTest, KeepsNonAsciiAsUtf8) {
