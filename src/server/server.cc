@@ -13,6 +13,7 @@
 
 #include "server/server.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -23,7 +24,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -119,6 +122,101 @@ bool Quiet(const boost::system::error_code& ec) {
          ec == asio::error::broken_pipe;
 }
 
+// TLS straight on the socket: OpenSSL reads and writes the descriptor
+// itself, which is non-blocking, and the coroutine waits for it to be
+// readable or writable only when OpenSSL asks. Asio's ssl::stream goes
+// through a pair of memory BIOs instead, copying every record in and out
+// and running a composed operation for each step (a twelfth of the
+// server's CPU under ingest; BENCHMARKS.md, "Session 8"). Errors come back
+// as Asio's would: eof for a close_notify, stream_truncated for an end
+// without one, the system's or OpenSSL's code otherwise.
+using IoResult = std::tuple<boost::system::error_code, size_t>;
+
+class TlsSocket {
+ public:
+  TlsSocket(tcp::socket socket, SSL_CTX* ctx) : socket_(std::move(socket)), ssl_(SSL_new(ctx)) {}
+  ~TlsSocket() { SSL_free(ssl_); }
+  TlsSocket(const TlsSocket&) = delete;
+  TlsSocket& operator=(const TlsSocket&) = delete;
+
+  // Before any other call: the descriptor non-blocking and given to OpenSSL.
+  boost::system::error_code Init() {
+    if (ssl_ == nullptr) return asio::error::no_memory;
+    boost::system::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) return ec;
+    if (SSL_set_fd(ssl_, socket_.native_handle()) != 1) return asio::error::bad_descriptor;
+    return {};
+  }
+
+  tcp::socket& socket() { return socket_; }
+  SSL* native_handle() { return ssl_; }
+
+  asio::awaitable<boost::system::error_code> Handshake() {
+    auto [ec, n] = co_await Drive([this](size_t&) { return SSL_accept(ssl_); });
+    co_return ec;
+  }
+
+  asio::awaitable<IoResult> ReadSome(asio::mutable_buffer b) {
+    co_return co_await Drive(
+        [this, b](size_t& n) { return SSL_read_ex(ssl_, b.data(), b.size(), &n); });
+  }
+
+  // All of `b` (OpenSSL writes whole records and, without partial writes,
+  // reports success once every byte is sent), or an error.
+  asio::awaitable<IoResult> Write(asio::const_buffer b) {
+    if (b.size() == 0) co_return IoResult(boost::system::error_code(), 0);
+    co_return co_await Drive(
+        [this, b](size_t& n) { return SSL_write_ex(ssl_, b.data(), b.size(), &n); });
+  }
+
+  // Sends close_notify; does not wait for the peer's.
+  asio::awaitable<void> Shutdown() {
+    co_await Drive([this](size_t&) {
+      int r = SSL_shutdown(ssl_);
+      return r == 0 ? 1 : r;  // 0: ours is sent, the peer's not read, as wanted
+    });
+  }
+
+ private:
+  // Runs `op` (an SSL call: 1 for success) until it succeeds or fails,
+  // waiting for the socket whenever OpenSSL wants to read or write.
+  template <typename Op>
+  asio::awaitable<IoResult> Drive(Op op) {
+    for (;;) {
+      // SSL_get_error needs the thread's queue empty; clearing an empty one
+      // still frees its 32 slots' (null) strings, one free() each.
+      if (ERR_peek_error() != 0) ERR_clear_error();
+      size_t n = 0;
+      int r = op(n);
+      int sys = errno;
+      if (r == 1) co_return IoResult(boost::system::error_code(), n);
+      tcp::socket::wait_type wait;
+      switch (SSL_get_error(ssl_, r)) {
+        case SSL_ERROR_WANT_READ: wait = tcp::socket::wait_read; break;
+        case SSL_ERROR_WANT_WRITE: wait = tcp::socket::wait_write; break;
+        case SSL_ERROR_ZERO_RETURN: co_return IoResult(asio::error::eof, n);
+        case SSL_ERROR_SYSCALL:
+          co_return IoResult(sys != 0 ? boost::system::error_code(sys, boost::system::system_category())
+                                      : boost::system::error_code(ssl::error::stream_truncated),
+                             n);
+        default: {
+          unsigned long e = ERR_peek_last_error();
+          if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+            co_return IoResult(ssl::error::stream_truncated, n);
+          co_return IoResult(
+              boost::system::error_code(static_cast<int>(e), asio::error::get_ssl_category()), n);
+        }
+      }
+      auto [ec] = co_await socket_.async_wait(wait, kTuple);
+      if (ec) co_return IoResult(ec, 0);
+    }
+  }
+
+  tcp::socket socket_;
+  SSL* ssl_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -202,6 +300,9 @@ Status Server::Impl::Configure(const TlsFiles& tls) {
   if (SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
     return Status::Internal("tls: cannot restrict to TLS 1.3");
+  // OpenSSL reads the socket itself (TlsSocket): as much as has arrived in
+  // one read, not a record's header and then its body in two.
+  SSL_CTX_set_read_ahead(native, 1);
   boost::system::error_code ec;
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                       ssl::context::no_sslv3 | ssl::context::no_compression,
@@ -311,8 +412,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     auto ep = socket.remote_endpoint(ec);
     if (!ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  ssl::stream<tcp::socket> stream(std::move(socket), ctx);
-  state->socket = &stream.next_layer();
+  TlsSocket stream(std::move(socket), ctx.native_handle());
+  state->socket = &stream.socket();
   Watch(state.get());
   auto expires_after = [&](SteadyClock::duration d) { state->deadline = SteadyClock::now() + d; };
   auto finish = [&] {
@@ -331,13 +432,14 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
   };
 
   expires_after(options.handshake_timeout);
-  auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+  boost::system::error_code hec = stream.Init();
+  if (!hec) hec = co_await stream.Handshake();
   if (hec) {
     Count("cloison_tls_handshake_failures_total", "TLS handshakes that failed or timed out.");
     Log(LogLevel::kDebug, "tls.handshake_failed",
         "peer=" + peer + " error=\"" + hec.message() + "\"");
     boost::system::error_code ignored;
-    stream.next_layer().close(ignored);
+    stream.socket().close(ignored);
     finish();
     co_return;
   }
@@ -361,7 +463,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         if (ec && ec != http::error::need_more) co_return ec;
         ec = {};
       }
-      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), kTuple);
+      auto [rec, n] = co_await stream.ReadSome(buffer.prepare(16 * 1024));
       if (rec == asio::error::eof) {
         // As Beast: a clean end between requests, else what is missing.
         if (!parser.got_some()) co_return http::error::end_of_stream;
@@ -420,8 +522,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         if (req[http::field::expect] == "100-continue" && !parser.is_done()) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           expires_after(options.write_timeout);
-          auto [cec, cn2] = co_await asio::async_write(
-              stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
+          auto [cec, cn2] =
+              co_await stream.Write(asio::buffer(kContinue.data(), kContinue.size()));
           if (cec) {
             clean = false;
             break;
@@ -491,7 +593,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     if (stopping_flag.load()) open = false;
     std::string wire = SerializeResponse(resp, version, open);
     expires_after(options.write_timeout);
-    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+    auto [wec, wn] = co_await stream.Write(asio::buffer(wire));
     state->deadline = kNever;
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);
     // Access log: what was asked and answered, never content nor credentials.
@@ -514,11 +616,11 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
   if (clean) {
     // Close the TLS session politely, but never wait long for the peer.
     expires_after(std::chrono::milliseconds(500));
-    co_await stream.async_shutdown(kTuple);
+    co_await stream.Shutdown();
   }
   boost::system::error_code ignored;
-  stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-  stream.next_layer().close(ignored);
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ignored);
   finish();
 }
 
@@ -590,6 +692,9 @@ Result<std::unique_ptr<Server>> Server::Start(api::Api& api, const TlsFiles& tls
     return Status::InvalidArgument("handler_threads: got " +
                                    std::to_string(options.handler_threads) + ", want >= 1");
   ASSIGN_OR_RETURN(tcp::endpoint ep, ParseListen(options.listen));
+  // OpenSSL writes to the socket with write(2) (TlsSocket), which raises
+  // SIGPIPE on a connection the peer has closed; the error is enough.
+  std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>(api, options);
   RETURN_IF_ERROR(impl->Configure(tls));
   boost::system::error_code ec;

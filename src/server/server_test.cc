@@ -10,6 +10,7 @@
 #include <future>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "api/access.h"
 #include "api/test_harness.h"
@@ -369,6 +370,61 @@ TEST_F(ServerTest, SlowClientsAreCutOff) {
   auto ok = NewClient().Send("GET", "/healthz");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->status, 200);
+}
+
+// TLS runs on the socket itself (server.cc, TlsSocket): requests sent
+// together are read from OpenSSL's buffer, an answer larger than a slow
+// reader's window waits for the socket to drain, and a peer that goes away
+// in the middle of an answer costs its connection only (the write fails;
+// no SIGPIPE, which this test restores to its default first so that a
+// server that raised it would end the test process).
+TEST_F(ServerTest, TlsOnTheSocketPipelinesWaitsForSlowReadersAndSurvivesVanishingPeers) {
+  std::signal(SIGPIPE, SIG_DFL);
+  StartWith({});
+  const std::string& token = Token(Role::kServiceAgent);
+  auto reference = NewClient().Send("GET", "/v1/openapi.json", "", token);
+  ASSERT_TRUE(reference.ok()) << reference.status().ToString();
+  ASSERT_EQ(reference->status, 200);
+  ASSERT_GT(reference->body.size(), size_t{64} << 10);
+
+  Client pipelined = NewClient();
+  const std::string get = "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                          token + "\r\n\r\n";
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(pipelined.WriteRaw(health + get + health).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = pipelined.Read();
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    EXPECT_EQ(r->status, 200) << i;
+    if (i == 1) {
+      EXPECT_EQ(r->body, reference->body);
+    }
+  }
+
+  ClientOptions small;
+  small.receive_buffer = 4096;
+  // 32 answers asked at once by a reader with a small window (3 MB, more
+  // than the socket buffers hold): the server's writes must wait for it.
+  Client slow = NewClient(small);
+  std::string many;
+  for (int i = 0; i < 32; ++i) many += get;
+  ASSERT_TRUE(slow.WriteRaw(many).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 32; ++i) {
+    auto late = slow.Read();
+    ASSERT_TRUE(late.ok()) << i << ": " << late.status().ToString();
+    EXPECT_EQ(late->status, 200);
+    EXPECT_EQ(late->body, reference->body);
+  }
+
+  for (int i = 0; i < 20; ++i) {
+    Client gone = NewClient(small);
+    ASSERT_TRUE(gone.WriteRaw(get).ok());
+    gone.Close();  // no close_notify, the answer unread
+  }
+  auto still = NewClient().Send("GET", "/healthz");
+  ASSERT_TRUE(still.ok()) << still.status().ToString();
+  EXPECT_EQ(still->status, 200);
 }
 
 TEST_F(ServerTest, GracefulShutdownClosesIdleConnectionsAndFinishes) {

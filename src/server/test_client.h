@@ -38,6 +38,7 @@ struct ClientOptions {
   std::string cert_file, key_file;  // client certificate (mTLS), optional
   bool tls12_only = false;          // to check that the server refuses it
   std::chrono::milliseconds timeout{5000};
+  int receive_buffer = 0;  // SO_RCVBUF before connecting, if > 0 (a slow reader)
 };
 
 class Client {
@@ -47,6 +48,7 @@ class Client {
   // Connects and handshakes (again, if the connection was closed).
   Status Connect() {
     stream_.reset();
+    buffer_.clear();
     ctx_ = std::make_unique<ssl::context>(ssl::context::tls_client);
     boost::system::error_code ec;
     if (options_.tls12_only) {
@@ -63,6 +65,12 @@ class Client {
     }
     stream_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc_, *ctx_);
     auto& sock = beast::get_lowest_layer(*stream_).socket();
+    if (options_.receive_buffer > 0) {
+      sock.open(asio::ip::tcp::v4(), ec);
+      if (ec) return Status::IoError("socket: " + ec.message());
+      sock.set_option(asio::socket_base::receive_buffer_size(options_.receive_buffer), ec);
+      if (ec) return Status::IoError("SO_RCVBUF: " + ec.message());
+    }
     sock.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
     if (ec) return Status::IoError("connect: " + ec.message());
     struct timeval tv;
@@ -102,23 +110,19 @@ class Client {
     return Read();
   }
 
-  // Waits for the server to close the connection; true if it did within
-  // the timeout.
-  bool ClosedByServer() {
-    if (!stream_) return true;
-    char c;
+  // Raw bytes on the TLS connection, no answer read (Read takes them).
+  Status WriteRaw(std::string_view bytes) {
+    if (!stream_) RETURN_IF_ERROR(Connect());
     boost::system::error_code ec;
-    stream_->read_some(asio::buffer(&c, 1), ec);
-    bool closed = ec && ec != asio::error::would_block && ec != asio::error::try_again;
-    stream_.reset();
-    return closed;
+    asio::write(*stream_, asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec) return Closed("write: " + ec.message());
+    return Status::Ok();
   }
 
-  void Close() { stream_.reset(); }
-
- private:
+  // The next answer on the connection.
   Result<Reply> Read() {
-    beast::flat_buffer buffer;
+    if (!stream_) return Status::IoError("read: not connected");
+    beast::flat_buffer& buffer = buffer_;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
     boost::system::error_code ec;
@@ -134,11 +138,31 @@ class Client {
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       r.headers[name] = std::string(f.value());
     }
-    if (!r.keep_alive) stream_.reset();
+    if (!r.keep_alive) {
+      stream_.reset();
+      buffer_.clear();
+    }
     return r;
   }
+
+  // Waits for the server to close the connection; true if it did within
+  // the timeout.
+  bool ClosedByServer() {
+    if (!stream_) return true;
+    char c;
+    boost::system::error_code ec;
+    stream_->read_some(asio::buffer(&c, 1), ec);
+    bool closed = ec && ec != asio::error::would_block && ec != asio::error::try_again;
+    stream_.reset();
+    return closed;
+  }
+
+  void Close() { stream_.reset(); }
+
+ private:
   Status Closed(std::string what) {
     stream_.reset();
+    buffer_.clear();
     return Status::IoError(std::move(what));
   }
 
@@ -147,6 +171,8 @@ class Client {
   asio::io_context ioc_;
   std::unique_ptr<ssl::context> ctx_;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> stream_;
+  // Bytes read past an answer: the start of the next one (pipelining).
+  beast::flat_buffer buffer_;
 };
 
 }  // namespace cloison::server::testing
