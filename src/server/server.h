@@ -71,7 +71,10 @@ struct TlsFiles {
 
 class Server {
  public:
-  // Binds, listens and starts serving on `options.threads` threads.
+  // Binds, listens and starts serving on `options.threads` threads. Sets
+  // SIGPIPE to be ignored in the whole process: OpenSSL writes to the
+  // sockets itself, and a peer gone mid-answer must cost only its
+  // connection.
   static Result<std::unique_ptr<Server>> Start(api::Api& api, const TlsFiles& tls,
                                                const ServerOptions& options);
   ~Server();  // Shutdown() then Wait()
