@@ -170,6 +170,18 @@ class TlsSocket {
         [this, b](size_t& n) { return SSL_write_ex(ssl_, b.data(), b.size(), &n); });
   }
 
+  // Whether OpenSSL holds bytes read from the socket and not returned yet
+  // (the start of a pipelined request, read ahead).
+  bool HasPending() const { return SSL_has_pending(ssl_) == 1; }
+
+  // Until the socket has bytes to read, or the wait is cancelled. Asio
+  // re-arms the descriptor for a wait (EPOLL_CTL_MOD), and epoll then
+  // reports bytes that had already come as well.
+  asio::awaitable<boost::system::error_code> WaitReadable() {
+    auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, kTuple);
+    co_return ec;
+  }
+
   // Sends close_notify; does not wait for the peer's.
   asio::awaitable<void> Shutdown() {
     co_await Drive([this](size_t&) {
@@ -462,6 +474,12 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         if (!ec && used > 0) continue;
         if (ec && ec != http::error::need_more) co_return ec;
         ec = {};
+      }
+      if (buffer.size() == 0 && !parser.got_some() && !stream.HasPending()) {
+        // Between requests the next one is seldom there yet (a client
+        // waits for its answer): wait for it rather than try a read that
+        // fails first (a system call, and OpenSSL's path for it).
+        if (auto wec = co_await stream.WaitReadable()) co_return wec;
       }
       auto [rec, n] = co_await stream.ReadSome(buffer.prepare(16 * 1024));
       if (rec == asio::error::eof) {

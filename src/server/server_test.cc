@@ -373,7 +373,8 @@ TEST_F(ServerTest, SlowClientsAreCutOff) {
 }
 
 // TLS runs on the socket itself (server.cc, TlsSocket): requests sent
-// together are read from OpenSSL's buffer, an answer larger than a slow
+// together are answered (also from separate records that OpenSSL read
+// ahead), an answer larger than a slow
 // reader's window waits for the socket to drain, and a peer that goes away
 // in the middle of an answer costs its connection only (the write fails;
 // no SIGPIPE, which this test restores to its default first so that a
@@ -399,6 +400,16 @@ TEST_F(ServerTest, TlsOnTheSocketPipelinesWaitsForSlowReadersAndSurvivesVanishin
     if (i == 1) {
       EXPECT_EQ(r->body, reference->body);
     }
+  }
+
+  // The same in separate TLS records that come in one read: OpenSSL holds
+  // the later ones, and the server must not wait for the socket meanwhile.
+  Client records = NewClient();
+  ASSERT_TRUE(records.WriteRecords({health, health, health}).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = records.Read();
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    EXPECT_EQ(r->status, 200) << i;
   }
 
   ClientOptions small;

@@ -3,6 +3,8 @@
 // the server.
 #pragma once
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -16,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -116,6 +119,22 @@ class Client {
     boost::system::error_code ec;
     asio::write(*stream_, asio::buffer(bytes.data(), bytes.size()), ec);
     if (ec) return Closed("write: " + ec.message());
+    return Status::Ok();
+  }
+
+  // Each piece in a TLS record of its own, all sent in one TCP segment
+  // (TCP_CORK held meanwhile): the server's first read brings them all.
+  Status WriteRecords(const std::vector<std::string>& pieces) {
+    if (!stream_) RETURN_IF_ERROR(Connect());
+    int fd = beast::get_lowest_layer(*stream_).socket().native_handle();
+    int on = 1, off = 0;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+    for (const std::string& p : pieces) {
+      boost::system::error_code ec;
+      asio::write(*stream_, asio::buffer(p), ec);
+      if (ec) return Closed("write: " + ec.message());
+    }
+    ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
     return Status::Ok();
   }
 
