@@ -1,7 +1,8 @@
 // The one translation unit that includes Beast and Asio's SSL support.
-// OpenSSL headers appear here (through boost/asio/ssl.hpp, and for the
-// peer certificate's common name) because TLS context setup needs ssl.h;
-// everything else of crypto lives in src/crypto (STYLE.md).
+// OpenSSL headers appear here (through boost/asio/ssl.hpp, for the peer
+// certificate's common name, and for TlsSocket, which runs TLS on the
+// socket itself) because the server's TLS needs ssl.h; everything else of
+// crypto lives in src/crypto (STYLE.md).
 // Coroutine frames are allocated with plain new, not from Asio's per-thread
 // recycling cache: clang (16 at least) may keep the cache's thread-local
 // address across a co_await, and a session resumed on the other I/O thread
@@ -23,7 +24,6 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
@@ -205,16 +205,23 @@ class TlsSocket {
       if (r == 1) co_return IoResult(boost::system::error_code(), n);
       tcp::socket::wait_type wait;
       switch (SSL_get_error(ssl_, r)) {
-        case SSL_ERROR_WANT_READ: wait = tcp::socket::wait_read; break;
-        case SSL_ERROR_WANT_WRITE: wait = tcp::socket::wait_write; break;
-        case SSL_ERROR_ZERO_RETURN: co_return IoResult(asio::error::eof, n);
+        case SSL_ERROR_WANT_READ:
+          wait = tcp::socket::wait_read;
+          break;
+        case SSL_ERROR_WANT_WRITE:
+          wait = tcp::socket::wait_write;
+          break;
+        case SSL_ERROR_ZERO_RETURN:
+          co_return IoResult(asio::error::eof, n);
         case SSL_ERROR_SYSCALL:
-          co_return IoResult(sys != 0 ? boost::system::error_code(sys, boost::system::system_category())
-                                      : boost::system::error_code(ssl::error::stream_truncated),
+          co_return IoResult(sys != 0
+                                 ? boost::system::error_code(sys, boost::system::system_category())
+                                 : boost::system::error_code(ssl::error::stream_truncated),
                              n);
         default: {
           unsigned long e = ERR_peek_last_error();
-          if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+          if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
+              ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
             co_return IoResult(ssl::error::stream_truncated, n);
           co_return IoResult(
               boost::system::error_code(static_cast<int>(e), asio::error::get_ssl_category()), n);
@@ -540,8 +547,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
         if (req[http::field::expect] == "100-continue" && !parser.is_done()) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           expires_after(options.write_timeout);
-          auto [cec, cn2] =
-              co_await stream.Write(asio::buffer(kContinue.data(), kContinue.size()));
+          auto [cec, cn2] = co_await stream.Write(asio::buffer(kContinue.data(), kContinue.size()));
           if (cec) {
             clean = false;
             break;

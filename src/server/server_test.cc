@@ -389,8 +389,8 @@ TEST_F(ServerTest, TlsOnTheSocketPipelinesWaitsForSlowReadersAndSurvivesVanishin
   ASSERT_GT(reference->body.size(), size_t{64} << 10);
 
   Client pipelined = NewClient();
-  const std::string get = "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                          token + "\r\n\r\n";
+  const std::string get =
+      "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
   const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_TRUE(pipelined.WriteRaw(health + get + health).ok());
   for (int i = 0; i < 3; ++i) {
