@@ -374,11 +374,11 @@ TEST_F(ServerTest, SlowClientsAreCutOff) {
 
 // TLS runs on the socket itself (server.cc, TlsSocket): requests sent
 // together are answered (also from separate records that OpenSSL read
-// ahead), an answer larger than a slow
-// reader's window waits for the socket to drain, and a peer that goes away
-// in the middle of an answer costs its connection only (the write fails;
-// no SIGPIPE, which this test restores to its default first so that a
-// server that raised it would end the test process).
+// ahead), answers larger than a slow reader's window wait for the socket
+// to drain, and a peer that goes away in the middle of an answer costs its
+// connection only (the write fails; no SIGPIPE, which this test restores
+// to its default first so that a server that raised it would end the test
+// process).
 TEST_F(ServerTest, TlsOnTheSocketPipelinesWaitsForSlowReadersAndSurvivesVanishingPeers) {
   std::signal(SIGPIPE, SIG_DFL);
   StartWith({});
@@ -414,8 +414,9 @@ TEST_F(ServerTest, TlsOnTheSocketPipelinesWaitsForSlowReadersAndSurvivesVanishin
 
   ClientOptions small;
   small.receive_buffer = 4096;
-  // 32 answers asked at once by a reader with a small window (3 MB, more
-  // than the socket buffers hold): the server's writes must wait for it.
+  // 32 answers (3 MB) asked at once by a reader with a 4 KiB window: the
+  // server's socket buffer fills, and its writes must wait for the reader
+  // (without that wait, this part fails).
   Client slow = NewClient(small);
   std::string many;
   for (int i = 0; i < 32; ++i) many += get;

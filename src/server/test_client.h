@@ -173,10 +173,15 @@ class Client {
     stream_->read_some(asio::buffer(&c, 1), ec);
     bool closed = ec && ec != asio::error::would_block && ec != asio::error::try_again;
     stream_.reset();
+    buffer_.clear();
     return closed;
   }
 
-  void Close() { stream_.reset(); }
+  // Drops the connection without close_notify.
+  void Close() {
+    stream_.reset();
+    buffer_.clear();
+  }
 
  private:
   Status Closed(std::string what) {
