@@ -122,16 +122,19 @@ std::string FormatTime(Time t) {
   int64_t us = tod.subseconds().count();
   char buf[40];
   if (!FourDigitYear(d)) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
-                  static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                  static_cast<int>(tod.seconds().count()));
-    std::string out = buf;
-    if (us != 0) {
-      std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(us));
-      out += buf;
+    if (us == 0) {
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(d.year()),
+                    static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
+                    static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                    static_cast<int>(tod.seconds().count()));
+    } else {
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
+                    static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                    static_cast<unsigned>(d.day()), static_cast<int>(tod.hours().count()),
+                    static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
+                    static_cast<long long>(us));
     }
-    return out + "Z";
+    return buf;
   }
   char* p = PutDate(buf, d);
   *p++ = 'T';

@@ -139,22 +139,19 @@ class TlsSocket {
   TlsSocket(const TlsSocket&) = delete;
   TlsSocket& operator=(const TlsSocket&) = delete;
 
-  // Before any other call: the descriptor non-blocking and given to OpenSSL.
-  boost::system::error_code Init() {
-    if (ssl_ == nullptr) return asio::error::no_memory;
-    boost::system::error_code ec;
-    socket_.native_non_blocking(true, ec);
-    if (ec) return ec;
-    if (SSL_set_fd(ssl_, socket_.native_handle()) != 1) return asio::error::bad_descriptor;
-    return {};
-  }
-
   tcp::socket& socket() { return socket_; }
   SSL* native_handle() { return ssl_; }
 
+  // Before any other call: makes the descriptor non-blocking, gives it to
+  // OpenSSL, and runs the server side of the handshake.
   asio::awaitable<boost::system::error_code> Handshake() {
-    auto [ec, n] = co_await Drive([this](size_t&) { return SSL_accept(ssl_); });
-    co_return ec;
+    if (ssl_ == nullptr) co_return asio::error::no_memory;
+    boost::system::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) co_return ec;
+    if (SSL_set_fd(ssl_, socket_.native_handle()) != 1) co_return asio::error::bad_descriptor;
+    auto [hec, n] = co_await Drive([this](size_t&) { return SSL_accept(ssl_); });
+    co_return hec;
   }
 
   asio::awaitable<IoResult> ReadSome(asio::mutable_buffer b) {
@@ -451,8 +448,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
   };
 
   expires_after(options.handshake_timeout);
-  boost::system::error_code hec = stream.Init();
-  if (!hec) hec = co_await stream.Handshake();
+  boost::system::error_code hec = co_await stream.Handshake();
   if (hec) {
     Count("cloison_tls_handshake_failures_total", "TLS handshakes that failed or timed out.");
     Log(LogLevel::kDebug, "tls.handshake_failed",

@@ -106,10 +106,7 @@ class Client {
 
   // Raw bytes on the TLS connection, then one answer (or the error).
   Result<Reply> SendRaw(std::string_view bytes) {
-    if (!stream_) RETURN_IF_ERROR(Connect());
-    boost::system::error_code ec;
-    asio::write(*stream_, asio::buffer(bytes.data(), bytes.size()), ec);
-    if (ec) return Closed("write: " + ec.message());
+    RETURN_IF_ERROR(WriteRaw(bytes));
     return Read();
   }
 
@@ -141,11 +138,10 @@ class Client {
   // The next answer on the connection.
   Result<Reply> Read() {
     if (!stream_) return Status::IoError("read: not connected");
-    beast::flat_buffer& buffer = buffer_;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
     boost::system::error_code ec;
-    http::read(*stream_, buffer, parser, ec);
+    http::read(*stream_, buffer_, parser, ec);
     if (ec) return Closed("read: " + ec.message());
     auto res = parser.release();
     Reply r;
